@@ -1,0 +1,73 @@
+// Runs SIPp (Debian sip-tester) against the daemon on 127.0.0.1 and reads its statistics file.
+// A missing sipp fails the test loudly: test/run.sh installs it, nothing is skipped.
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, existsSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const SCENARIOS = fileURLToPath(new URL('../e2e/sipp/scenarios/', import.meta.url));
+
+export function requireSipp(): string {
+  try {
+    return execFileSync('sh', ['-c', 'command -v sipp'], { encoding: 'utf8' }).trim();
+  } catch {
+    throw new Error('sipp is not installed: run `npm test` as root (it installs Debian sip-tester) or apt-get install sip-tester');
+  }
+}
+
+export interface SippResult {
+  code: number | null;
+  successful: number;
+  failed: number;
+  retransmissions: number;
+  output: string;
+  dir: string;
+}
+
+export interface SippOptions {
+  scenario: string; // file name under test/e2e/sipp/scenarios or an absolute path
+  target: string; // host:port
+  transport?: 'u1' | 't1';
+  calls?: number;
+  rate?: number;
+  timeoutSec?: number;
+  extra?: string[];
+  vars?: Record<string, string>; // -set NAME VALUE
+}
+
+/** Column numbers in SIPp 3.6 -trace_stat files (';'-separated, 1-based). */
+const ST_OK = 16, ST_FAILED = 18, ST_RETRANS = 58;
+
+export function runSipp(o: SippOptions): Promise<SippResult> {
+  requireSipp();
+  const dir = mkdtempSync(join(tmpdir(), 'sipp-'));
+  const scenario = o.scenario.startsWith('/') ? o.scenario : join(SCENARIOS, o.scenario);
+  const calls = o.calls ?? 1;
+  const args = ['-sf', scenario, '-i', '127.0.0.1', '-p', '0', '-t', o.transport ?? 'u1', '-m', String(calls),
+    '-r', String(o.rate ?? 10), '-nostdin', '-trace_stat', '-stf', join(dir, 'stat.csv'), '-trace_err',
+    '-error_file', join(dir, 'errors.log'), '-timeout', `${o.timeoutSec ?? 30}s`, '-timeout_error', '-max_socket', '100'];
+  for (const [k, v] of Object.entries(o.vars ?? {})) args.push('-set', k, v);
+  args.push(...(o.extra ?? []), o.target);
+  return new Promise((resolve) => {
+    const p = spawn('sipp', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    p.stdout.on('data', (d: Buffer) => { output += d.toString(); });
+    p.stderr.on('data', (d: Buffer) => { output += d.toString(); });
+    p.on('exit', (code) => {
+      const stat = join(dir, 'stat.csv');
+      let successful = 0, failed = 0, retransmissions = 0;
+      if (existsSync(stat)) {
+        const rows = readFileSync(stat, 'utf8').trim().split('\n');
+        const last = rows[rows.length - 1].split(';');
+        successful = Number(last[ST_OK - 1]);
+        failed = Number(last[ST_FAILED - 1]);
+        retransmissions = Number(last[ST_RETRANS - 1]);
+      }
+      const errFile = join(dir, 'errors.log');
+      if (existsSync(errFile)) output += '\n--- sipp errors ---\n' + readFileSync(errFile, 'utf8').slice(-4000);
+      for (const f of readdirSync(dir)) if (f.endsWith('_errors.log')) output += readFileSync(join(dir, f), 'utf8').slice(-4000);
+      resolve({ code, successful, failed, retransmissions, output, dir });
+    });
+  });
+}
