@@ -1,0 +1,89 @@
+// Authorization / Proxy-Authorization credentials and WWW-/Proxy-Authenticate challenges
+// (RFC 3261 §20.7, §20.28, §20.44, §25.1; RFC 2617 §3.2): scheme, then comma-separated
+// auth-params `name = token / quoted-string`. One header field carries one value (§7.3.1).
+import { COMMA, DQUOTE, EQUAL, equalsLower, skipLws, skipQuoted, skipToken, unquote } from '../chars';
+
+export interface AuthValue {
+  /** The auth scheme as written ('Digest', 'Basic', ...). */
+  readonly scheme: string;
+  /** Bytes of the whole value. */
+  readonly start: number;
+  readonly end: number;
+  /** Whether every auth-param after the scheme parsed (a Digest value needs this). */
+  readonly paramsValid: boolean;
+  /** An auth-param: undefined absent, else its value with quotes removed. */
+  param(name: string): string | undefined;
+}
+
+class ParsedAuth implements AuthValue {
+  constructor(
+    private readonly buf: Buffer,
+    readonly scheme: string,
+    readonly start: number,
+    readonly end: number,
+    private readonly paramsStart: number,
+    readonly paramsValid: boolean,
+  ) {}
+
+  param(name: string): string | undefined {
+    const lower = name.toLowerCase();
+    let p = this.paramsStart;
+    const e = this.end;
+    while (p < e) {
+      const ns = skipLws(this.buf, p, e);
+      const ne = skipToken(this.buf, ns, e);
+      const eq = skipLws(this.buf, ne, e);
+      if (ne === ns || eq >= e || this.buf[eq] !== EQUAL) return undefined;
+      const vs = skipLws(this.buf, eq + 1, e);
+      const ve = valueEnd(this.buf, vs, e);
+      if (ve < 0) return undefined;
+      if (equalsLower(this.buf, ns, ne, lower)) {
+        return this.buf[vs] === DQUOTE ? unquote(this.buf, vs, ve) : this.buf.toString('utf8', vs, ve);
+      }
+      p = skipLws(this.buf, ve, e);
+      if (p < e && this.buf[p] !== COMMA) return undefined;
+      p++;
+    }
+    return undefined;
+  }
+}
+
+function valueEnd(buf: Buffer, vs: number, e: number): number {
+  if (vs >= e) return -1;
+  if (buf[vs] === DQUOTE) return skipQuoted(buf, vs, e);
+  // token, plus the '/' '=' ':' seen in unquoted values (RFC 7616 token68 style, uri=...).
+  let p = vs;
+  while (p < e && buf[p] !== COMMA && buf[p] > 32) p++;
+  return p === vs ? -1 : p;
+}
+
+/** Parses an auth value at buf[s, e) (trimmed); null when there is no scheme token. */
+export function parseAuth(buf: Buffer, s: number, e: number): AuthValue | null {
+  const se = skipToken(buf, s, e);
+  if (se === s) return null;
+  const ps = skipLws(buf, se, e);
+  if (ps < e && ps === se) return null; // LWS must follow the scheme
+  let valid = true;
+  let p = ps;
+  while (p < e) {
+    const ns = skipLws(buf, p, e);
+    const ne = skipToken(buf, ns, e);
+    const eq = skipLws(buf, ne, e);
+    if (ne === ns || eq >= e || buf[eq] !== EQUAL) {
+      valid = false;
+      break;
+    }
+    const ve = valueEnd(buf, skipLws(buf, eq + 1, e), e);
+    if (ve < 0) {
+      valid = false;
+      break;
+    }
+    p = skipLws(buf, ve, e);
+    if (p < e && buf[p] !== COMMA) {
+      valid = false;
+      break;
+    }
+    p++;
+  }
+  return new ParsedAuth(buf, buf.toString('latin1', s, se), s, e, ps, valid);
+}
