@@ -1,6 +1,7 @@
 // Runs SIPp (Debian sip-tester) against the daemon on 127.0.0.1 and reads its statistics file.
 // A missing sipp fails the test loudly: test/run.sh installs it, nothing is skipped.
 import { spawn, execFileSync } from 'node:child_process';
+import { createSocket } from 'node:dgram';
 import { mkdtempSync, readFileSync, existsSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,8 +17,18 @@ export function requireSipp(): string {
   }
 }
 
+/** One row of SIPp's scenario screen: a message of the scenario and what happened to it. */
+export interface SippRow {
+  label: string; // e.g. 'INVITE ---------->' or '404 <----------'
+  messages: number;
+  retrans: number;
+  timeout: number;
+  unexpected: number;
+}
+
 export interface SippResult {
   code: number | null;
+  rows: SippRow[];
   successful: number;
   failed: number;
   retransmissions: number;
@@ -39,12 +50,12 @@ export interface SippOptions {
 /** Column numbers in SIPp 3.6 -trace_stat files (';'-separated, 1-based). */
 const ST_OK = 16, ST_FAILED = 18, ST_RETRANS = 58;
 
-export function runSipp(o: SippOptions): Promise<SippResult> {
+export async function runSipp(o: SippOptions): Promise<SippResult> {
   requireSipp();
   const dir = mkdtempSync(join(tmpdir(), 'sipp-'));
   const scenario = o.scenario.startsWith('/') ? o.scenario : join(SCENARIOS, o.scenario);
   const calls = o.calls ?? 1;
-  const args = ['-sf', scenario, '-i', '127.0.0.1', '-p', '0', '-t', o.transport ?? 'u1', '-m', String(calls),
+  const args = ['-sf', scenario, '-i', '127.0.0.1', '-p', String(await freePort()), '-trace_screen', '-screen_file', join(dir, 'screen.txt'), '-t', o.transport ?? 'u1', '-m', String(calls),
     '-r', String(o.rate ?? 10), '-nostdin', '-trace_stat', '-stf', join(dir, 'stat.csv'), '-trace_err',
     '-error_file', join(dir, 'errors.log'), '-timeout', `${o.timeoutSec ?? 30}s`, '-timeout_error', '-max_socket', '100'];
   for (const [k, v] of Object.entries(o.vars ?? {})) args.push('-set', k, v);
@@ -67,7 +78,37 @@ export function runSipp(o: SippOptions): Promise<SippResult> {
       const errFile = join(dir, 'errors.log');
       if (existsSync(errFile)) output += '\n--- sipp errors ---\n' + readFileSync(errFile, 'utf8').slice(-4000);
       for (const f of readdirSync(dir)) if (f.endsWith('_errors.log')) output += readFileSync(join(dir, f), 'utf8').slice(-4000);
-      resolve({ code, successful, failed, retransmissions, output, dir });
+      const screenFile = join(dir, 'screen.txt');
+      const rows = existsSync(screenFile) ? parseScreen(readFileSync(screenFile, 'utf8')) : [];
+      resolve({ code, rows, successful, failed, retransmissions, output, dir });
     });
   });
+}
+
+/** A UDP port free on 127.0.0.1 now (SIPp's own -p 0 still takes 5060 for its main socket). */
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createSocket('udp4');
+    s.bind(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
+  });
+}
+
+/** The message rows of the last scenario screen SIPp wrote (-trace_screen). */
+export function parseScreen(text: string): SippRow[] {
+  const start = text.lastIndexOf('Scenario Screen');
+  const lines = text.slice(start).split('\n');
+  const rows: SippRow[] = [];
+  for (const l of lines) {
+    if (/Statistics Screen/.test(l)) break;
+    const m = /^\s*(\S+ (?:-+>|<-+))\s+(\d+)\s*(\d*)\s*(\d*)\s*(\d*)/.exec(l);
+    if (m) rows.push({ label: m[1], messages: Number(m[2]), retrans: Number(m[3] || 0), timeout: Number(m[4] || 0), unexpected: Number(m[5] || 0) });
+  }
+  return rows;
+}
+
+/** The row of a received response code or a sent method, e.g. row(r, '404 <'), row(r, 'INVITE -'). */
+export function row(r: SippResult, prefix: string): SippRow {
+  const found = r.rows.find((x) => x.label.startsWith(prefix));
+  if (!found) throw new Error(`no SIPp screen row ${prefix} in ${JSON.stringify(r.rows)}\n${r.output}`);
+  return found;
 }
