@@ -16,7 +16,8 @@ export interface Daemon {
   /** Resolves with the first log line matching, waiting up to timeoutMs. */
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<string>;
   count(pattern: RegExp): number;
-  stop(signal?: NodeJS.Signals): Promise<number | null>;
+  /** Sends the signal and resolves with the exit code, or 'signal NAME' / 'killed after 10 s'. */
+  stop(signal?: NodeJS.Signals): Promise<number | string>;
 }
 
 export interface DaemonOptions {
@@ -55,7 +56,7 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
   };
   proc.stdout!.on('data', onData(''));
   proc.stderr!.on('data', onData(''));
-  const exit = new Promise<number | null>((res) => proc.on('exit', (code) => { exited = true; res(code); }));
+  const exit = new Promise<number | string>((res) => proc.on('exit', (code, sig) => { exited = true; res(code ?? `signal ${sig}`); }));
 
   const waitFor = (re: RegExp, timeoutMs = 10_000) => {
     const hit = lines.find((l) => re.test(l));
@@ -74,7 +75,7 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
     count: (re) => lines.filter((l) => re.test(l)).length,
     async stop(signal = 'SIGTERM') {
       if (!exited) proc.kill(signal);
-      const code = await Promise.race([exit, new Promise<null>((r) => setTimeout(() => { proc.kill('SIGKILL'); r(null); }, 5000))]);
+      const code = await Promise.race([exit, new Promise<string>((r) => setTimeout(() => { proc.kill('SIGKILL'); r('killed after 10 s'); }, 10_000))]);
       if (!opts.keepData && !opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
       return code;
     },

@@ -45,23 +45,41 @@ export interface SippOptions {
   timeoutSec?: number;
   extra?: string[];
   vars?: Record<string, string>; // -set NAME VALUE
+  /** Local port (default: a free one). A registered phone keeps its port for its UAS run. */
+  port?: number;
+  /** -s: the user part SIPp calls ([service]). */
+  service?: string;
+  /** -au / -ap: digest credentials for [authentication]. */
+  auth?: { user: string; password: string };
+}
+
+export interface SippRun {
+  done: Promise<SippResult>;
+  kill(): void;
 }
 
 /** Column numbers in SIPp 3.6 -trace_stat files (';'-separated, 1-based). */
 const ST_OK = 16, ST_FAILED = 18, ST_RETRANS = 58;
 
 export async function runSipp(o: SippOptions): Promise<SippResult> {
+  return (await startSipp(o)).done;
+}
+
+/** Starts SIPp and returns at once: for a UAS that must listen while another SIPp calls it. */
+export async function startSipp(o: SippOptions): Promise<SippRun> {
   requireSipp();
   const dir = mkdtempSync(join(tmpdir(), 'sipp-'));
   const scenario = o.scenario.startsWith('/') ? o.scenario : join(SCENARIOS, o.scenario);
   const calls = o.calls ?? 1;
-  const args = ['-sf', scenario, '-i', '127.0.0.1', '-p', String(await freePort()), '-trace_screen', '-screen_file', join(dir, 'screen.txt'), '-t', o.transport ?? 'u1', '-m', String(calls),
+  const args = ['-sf', scenario, '-i', '127.0.0.1', '-p', String(o.port ?? (await freePort())), '-trace_screen', '-screen_file', join(dir, 'screen.txt'), '-t', o.transport ?? 'u1', '-m', String(calls),
     '-r', String(o.rate ?? 10), '-nostdin', '-trace_stat', '-stf', join(dir, 'stat.csv'), '-trace_err',
     '-error_file', join(dir, 'errors.log'), '-timeout', `${o.timeoutSec ?? 30}s`, '-timeout_error', '-max_socket', '100'];
   for (const [k, v] of Object.entries(o.vars ?? {})) args.push('-set', k, v);
+  if (o.service !== undefined) args.push('-s', o.service);
+  if (o.auth !== undefined) args.push('-au', o.auth.user, '-ap', o.auth.password);
   args.push(...(o.extra ?? []), o.target);
-  return new Promise((resolve) => {
-    const p = spawn('sipp', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  const p = spawn('sipp', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  const done = new Promise<SippResult>((resolve) => {
     let output = '';
     p.stdout.on('data', (d: Buffer) => { output += d.toString(); });
     p.stderr.on('data', (d: Buffer) => { output += d.toString(); });
@@ -83,10 +101,11 @@ export async function runSipp(o: SippOptions): Promise<SippResult> {
       resolve({ code, rows, successful, failed, retransmissions, output, dir });
     });
   });
+  return { done, kill: () => p.kill('SIGKILL') };
 }
 
 /** A UDP port free on 127.0.0.1 now (SIPp's own -p 0 still takes 5060 for its main socket). */
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve) => {
     const s = createSocket('udp4');
     s.bind(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });

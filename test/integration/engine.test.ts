@@ -15,6 +15,8 @@ afterAll(async () => {
   await d?.stop();
 });
 
+const ALLOW = 'INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER, PRACK, SUBSCRIBE, NOTIFY, INFO, REFER, MESSAGE, UPDATE';
+
 const base = (method: string, ruri: string, branch: string, extra: string[] = []) => [
   `${method} ${ruri} SIP/2.0`,
   `Via: SIP/2.0/UDP 127.0.0.1:PORT;branch=z9hG4bK${branch};rport`,
@@ -36,7 +38,7 @@ describe('requests the box answers itself', () => {
   it('answers OPTIONS to the server itself with 200 and its Allow list (RFC 3261 11.2)', async () => {
     const r = await ask(base('OPTIONS', 'sip:127.0.0.1', 'opt1'));
     expect(statusLine(r)).toBe('SIP/2.0 200 OK');
-    expect(r).toContain('\r\nAllow: INVITE, ACK, CANCEL, BYE, OPTIONS\r\n');
+    expect(r).toContain(`\r\nAllow: ${ALLOW}\r\n`);
     expect(r).toMatch(/\r\nTo: <sip:1000@127\.0\.0\.1>;tag=[0-9a-f]+\r\n/);
   });
 
@@ -48,11 +50,13 @@ describe('requests the box answers itself', () => {
   it('refuses an unknown method with 501 and Allow (RFC 3261 8.2.1)', async () => {
     const r = await ask(base('FOOBAR', 'sip:1000@127.0.0.1', 'm501'));
     expect(statusLine(r)).toBe('SIP/2.0 501 Not Implemented');
-    expect(r).toContain('\r\nAllow: INVITE, ACK, CANCEL, BYE, OPTIONS\r\n');
+    expect(r).toContain(`\r\nAllow: ${ALLOW}\r\n`);
   });
 
-  it('answers 404 for a user it does not know', async () => {
-    expect(statusLine(await ask(base('MESSAGE', 'sip:1000@127.0.0.1', 'm404')))).toBe('SIP/2.0 404 Not Found');
+  it('challenges a request for a user before it looks anything up (407, RFC 3261 22.3)', async () => {
+    const r = await ask(base('MESSAGE', 'sip:1000@127.0.0.1', 'm407'));
+    expect(statusLine(r)).toBe('SIP/2.0 407 Proxy Authentication Required');
+    expect(r).toMatch(/\r\nProxy-Authenticate: Digest realm="sipbox", nonce="[^"]+", qop="auth", algorithm=MD5\r\n/);
   });
 
   it('answers 481 to a CANCEL that matches no INVITE (RFC 3261 9.2)', async () => {

@@ -33,7 +33,7 @@ describe('command line', () => {
   it('shuts down cleanly on SIGTERM and on SIGINT', async () => {
     for (const sig of ['SIGTERM', 'SIGINT'] as const) {
       const d = await startDaemon();
-      expect(await d.stop(sig)).toBe(0);
+      expect(await d.stop(sig), d.lines.join("\n")).toBe(0);
       expect(d.count(/^info core stopped /)).toBe(1);
     }
   });

@@ -21,6 +21,7 @@ const allowed: Record<string, string[]> = {
   modules: ['engine', 'route', 'log', 'config', 'store'],
   http: ['engine', 'route', 'modules', 'log', 'config', 'store', 'mgmt'],
   mgmt: ['engine', 'route', 'modules', 'log', 'config', 'store'],
+  cli: ['mgmt', 'store', 'log', 'config'],
   main: ['engine', 'route', 'modules', 'http', 'mgmt', 'log', 'config', 'store'],
 };
 

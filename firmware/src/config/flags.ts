@@ -9,6 +9,8 @@ export interface Flags {
   httpPort: number;
   bind: string;
   logLevel: LogLevel;
+  /** Module settings file (JSON), or null for the embedded defaults. */
+  configFile: string | null;
 }
 
 export const DEFAULT_FLAGS: Readonly<Flags> = Object.freeze({
@@ -17,6 +19,7 @@ export const DEFAULT_FLAGS: Readonly<Flags> = Object.freeze({
   httpPort: 8080,
   bind: '0.0.0.0',
   logLevel: 'info',
+  configFile: null,
 });
 
 export type FlagsResult = { ok: true; flags: Flags; help: boolean; version: boolean } | { ok: false; error: string };
@@ -27,6 +30,7 @@ export const USAGE = `usage: sipbox [options]
   --http-port N     web UI and API port (default ${DEFAULT_FLAGS.httpPort})
   --bind ADDR       address to listen on, IPv4 or IPv6 (default ${DEFAULT_FLAGS.bind}; :: for both families)
   --log-level L     ${LOG_LEVELS.join(' | ')} (default ${DEFAULT_FLAGS.logLevel})
+  --config FILE     module settings, JSON (default: embedded defaults; see docs/configuration.md)
   --help            this text
   --version         print the version`;
 
@@ -46,7 +50,7 @@ export function parseFlags(argv: readonly string[]): FlagsResult {
     const name = arg.startsWith('--') && eq > 0 ? arg.slice(0, eq) : arg;
     if (name === '--help' || name === '-h') { help = true; continue; }
     if (name === '--version') { version = true; continue; }
-    const known = name === '--data' || name === '--sip-port' || name === '--http-port' || name === '--bind' || name === '--log-level';
+    const known = name === '--data' || name === '--sip-port' || name === '--http-port' || name === '--bind' || name === '--log-level' || name === '--config';
     if (!known) return { ok: false, error: `unknown option '${arg}'` };
     let value: string | undefined;
     if (eq > 0 && arg.startsWith('--')) value = arg.slice(eq + 1);
@@ -55,6 +59,9 @@ export function parseFlags(argv: readonly string[]): FlagsResult {
     switch (name) {
       case '--data':
         flags.dataDir = value;
+        break;
+      case '--config':
+        flags.configFile = value;
         break;
       case '--sip-port':
       case '--http-port': {

@@ -23,14 +23,14 @@ describe.each([['UDP', 'u1'], ['TCP', 't1']] as const)('over %s', (_name, transp
     expect(row(r, '200 <').messages).toBe(20);
   });
 
-  it('absorbs a retransmitted INVITE: one 404 per copy, one INVITE routed, silence after the ACK (RFC 3261 17.2.1)', async () => {
+  it('absorbs a retransmitted INVITE: one 407 per copy, one INVITE routed, silence after the ACK (RFC 3261 17.2.1)', async () => {
     const before = invitesRouted();
     const calls = 5;
     const r = await runSipp({ scenario: 'invite_rejected.xml', target: target(), transport, calls, rate: 5 });
     expect([r.code, r.successful, r.failed], r.output).toEqual([0, calls, 0]);
-    // Each INVITE copy got the 404 (with the same To tag, checked in the scenario), and none came
+    // Each INVITE copy got the 407 challenge (with the same To tag, checked in the scenario), and none came
     // again after the ACK: the 2.5 s pause would have caught timer G's copies at 0.5 s and 1.5 s.
-    const [first, second] = r.rows.filter((x) => x.label.startsWith('404 <'));
+    const [first, second] = r.rows.filter((x) => x.label.startsWith('407 <'));
     expect(first).toMatchObject({ messages: calls, retrans: 0 });
     expect(second).toMatchObject({ messages: calls, retrans: 0 });
     // The route saw each INVITE once: the copy stayed in the transaction layer.
@@ -44,7 +44,7 @@ describe('over UDP only', () => {
     const calls = 2;
     const r = await runSipp({ scenario: 'invite_no_ack.xml', target: target(), transport: 'u1', calls, rate: 2 });
     expect([r.code, r.successful, r.failed], r.output).toEqual([0, calls, 0]);
-    expect(row(r, '404 <')).toMatchObject({ messages: calls, retrans: 2 * calls });
+    expect(row(r, '407 <')).toMatchObject({ messages: calls, retrans: 2 * calls });
     expect(invitesRouted() - before).toBe(calls);
   });
 });

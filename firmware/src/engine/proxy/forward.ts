@@ -1,0 +1,83 @@
+// Builds the copy of a request that a proxy sends on (RFC 3261 §16.6 steps 1-9): new Request-URI,
+// Max-Forwards decremented, Record-Route added (two when the transport changes, RFC 5658), Routes
+// pushed (RFC 3327 Path), our Via on top, received/rport on the previous hop's Via (§18.2.1) — as
+// edits over the received bytes, applied once into a pooled buffer and parsed back for the
+// transaction (which needs a view of what it sends: ACK and CANCEL are built from it).
+import type { BufferPool, Chunk } from '../alloc/pool';
+import { EditList } from '../sip/edits';
+import { H } from '../sip/header-names';
+import { parseUri, type SipUri } from '../sip/headers/uri';
+import { parseMessage, type SipMessage } from '../sip/message';
+import { addTopVia, addViaReceived, insertHeader, removeFirstRoute, setMaxForwards, setRequestUri } from '../sip/message-edits';
+import type { Endpoint, Proto } from '../transport/index';
+import type { LocalIdentity } from './myself';
+
+/** RFC 3261 §16.6 step 3: a request without Max-Forwards gets this. */
+export const DEFAULT_MAX_FORWARDS = 70;
+
+export interface ForwardSpec {
+  /** New Request-URI (a registered contact); null keeps it. */
+  ruri: string | null;
+  /** Route values pushed on top, in order (RFC 3327 Path of the binding, an outbound proxy). */
+  pushRoutes: readonly string[];
+  recordRoute: boolean;
+  /** Where the request came from and where it goes: two Record-Routes when the protocols differ. */
+  src: Endpoint;
+  outProto: Proto;
+  branch: string;
+  /** Whole header lines (CRLF-terminated) to add, e.g. from a branch route. */
+  extraHeaders: string;
+  /** Remove the first Route (it named us: loose routing, §16.4), done before. */
+  dropFirstRoute: boolean;
+}
+
+export interface Forwarded {
+  chunk: Chunk;
+  len: number;
+  msg: SipMessage;
+}
+
+const EDITS = new EditList();
+
+export function uriOf(text: string): SipUri {
+  const b = Buffer.from(text, 'latin1');
+  return parseUri(b, 0, b.length);
+}
+
+/** Record-Route / Via value of ours for one protocol. */
+export function recordRouteUri(me: LocalIdentity, proto: Proto): string {
+  return `<sip:${me.sentBy}${proto === 'udp' ? '' : `;transport=${proto}`};lr>`;
+}
+
+export function buildForwarded(req: SipMessage, spec: ForwardSpec, me: LocalIdentity, pool: BufferPool): Forwarded | null {
+  const e = EDITS;
+  e.reset(req);
+  addViaReceived(e, req, spec.src.address, spec.src.port);
+  if (spec.dropFirstRoute) removeFirstRoute(e, req);
+  if (spec.ruri !== null) setRequestUri(e, req, spec.ruri);
+  const mf = req.maxForwards();
+  setMaxForwards(e, req, mf >= 0 ? mf - 1 : DEFAULT_MAX_FORWARDS);
+  if (spec.recordRoute) {
+    // RFC 5658: the upper one faces the next hop, the lower one the previous hop.
+    insertHeader(e, req, `Record-Route: ${recordRouteUri(me, spec.outProto)}`);
+    if (spec.src.proto !== spec.outProto) insertHeader(e, req, `Record-Route: ${recordRouteUri(me, spec.src.proto)}`);
+  }
+  for (const r of spec.pushRoutes) insertHeader(e, req, `Route: ${r}`);
+  if (spec.extraHeaders.length > 0) {
+    for (const line of spec.extraHeaders.split('\r\n')) if (line.length > 0) insertHeader(e, req, line);
+  }
+  // §18.3: a stream needs Content-Length; a UDP request may have come without one.
+  if (req.headers.find(H.ContentLength) < 0) insertHeader(e, req, `Content-Length: ${req.bodyEnd - req.bodyStart}`, 'afterVias');
+  // Bytes after the body (a UDP datagram longer than its Content-Length) are not passed on.
+  if (req.bodyEnd < req.end) e.delete(req.bodyEnd, req.end);
+  addTopVia(e, req, `SIP/2.0/${spec.outProto.toUpperCase()} ${me.sentBy};branch=${spec.branch}`);
+  const len = e.resultLength();
+  const chunk = pool.acquire(len);
+  const n = e.apply(chunk.buf, 0);
+  const msg = parseMessage(chunk.buf, 0, n, { stream: true });
+  if (msg.ok === false) {
+    pool.release(chunk);
+    return null;
+  }
+  return { chunk, len: n, msg };
+}
