@@ -26,6 +26,7 @@ import { startCtlServer } from './mgmt/ctl';
 import { BUILTIN_MODULES } from './modules/index';
 import { loadModules } from './modules/load';
 import { defaultRoutes } from './route/default';
+import { loadRoutes } from './route/load';
 import { createRouteRunner } from './route/run';
 import { routeSettings } from './route/settings';
 import { extensionRpc } from './store/extensions';
@@ -90,6 +91,16 @@ async function main(argv: string[]): Promise<void> {
   if (!loaded.ok) return loaded.field ? refuse(loaded.field, loaded.error) : fail('modules-failed', { error: loaded.error });
   const modules = loaded.loaded;
 
+  const rc = routeCfg.config;
+  const base = defaultRoutes({ realm: rc.realm, ringTimeoutMs: rc.ringTimeoutSec * 1000, ringTimeoutStatus: rc.ringTimeoutStatus === '408' ? 408 : 480 });
+  let routes = base;
+  if (flags.routesFile !== null) {
+    const user = await loadRoutes(flags.routesFile, base);
+    if (!user.ok) return fail('routes-refused', { error: user.error });
+    routes = user.routes;
+    log.info('routes-loaded', { file: flags.routesFile });
+  }
+
   // Signals are taken before the sockets open, so a stop asked for at any point is a clean one.
   let listener: Listener | null = null;
   let ctl: { close(): Promise<void> } | null = null;
@@ -120,8 +131,6 @@ async function main(argv: string[]): Promise<void> {
   const sipPort = listener.udp.localPort;
   const me = localIdentity({ bind: flags.bind, port: sipPort });
   const proxy = new ProxyCore({ stack, table, pool, wheel, ids, me, transports: { udp: listener.udp, tcp: listener.tcp } });
-  const rc = routeCfg.config;
-  const routes = defaultRoutes({ realm: rc.realm, ringTimeoutMs: rc.ringTimeoutSec * 1000, ringTimeoutStatus: rc.ringTimeoutStatus === '408' ? 408 : 480 });
   stack.attach(createRouteRunner({ stack, proxy, routes, modules: modules.apis, log: log.child('route') }));
 
   ctl = await startCtlServer({ path: join(flags.dataDir, 'sipbox.ctl'), methods: { ...modules.rpc, ...extensionRpc(store) }, log: log.child('ctl') })

@@ -11,6 +11,8 @@ export interface Flags {
   logLevel: LogLevel;
   /** Module settings file (JSON), or null for the embedded defaults. */
   configFile: string | null;
+  /** A user's compiled route module, or null for the appliance's default routes. */
+  routesFile: string | null;
 }
 
 export const DEFAULT_FLAGS: Readonly<Flags> = Object.freeze({
@@ -20,6 +22,7 @@ export const DEFAULT_FLAGS: Readonly<Flags> = Object.freeze({
   bind: '0.0.0.0',
   logLevel: 'info',
   configFile: null,
+  routesFile: null,
 });
 
 export type FlagsResult = { ok: true; flags: Flags; help: boolean; version: boolean } | { ok: false; error: string };
@@ -30,6 +33,7 @@ export const USAGE = `usage: sipbox [options]
   --http-port N     web UI and API port (default ${DEFAULT_FLAGS.httpPort})
   --bind ADDR       address to listen on, IPv4 or IPv6 (default ${DEFAULT_FLAGS.bind}; :: for both families)
   --log-level L     ${LOG_LEVELS.join(' | ')} (default ${DEFAULT_FLAGS.logLevel})
+  --routes FILE     your own routes: a JS module exporting routes or createRoutes(base) (docs/routing.md)
   --config FILE     module settings, JSON (default: embedded defaults; see docs/configuration.md)
   --help            this text
   --version         print the version`;
@@ -50,7 +54,7 @@ export function parseFlags(argv: readonly string[]): FlagsResult {
     const name = arg.startsWith('--') && eq > 0 ? arg.slice(0, eq) : arg;
     if (name === '--help' || name === '-h') { help = true; continue; }
     if (name === '--version') { version = true; continue; }
-    const known = name === '--data' || name === '--sip-port' || name === '--http-port' || name === '--bind' || name === '--log-level' || name === '--config';
+    const known = name === '--data' || name === '--sip-port' || name === '--http-port' || name === '--bind' || name === '--log-level' || name === '--config' || name === '--routes';
     if (!known) return { ok: false, error: `unknown option '${arg}'` };
     let value: string | undefined;
     if (eq > 0 && arg.startsWith('--')) value = arg.slice(eq + 1);
@@ -62,6 +66,9 @@ export function parseFlags(argv: readonly string[]): FlagsResult {
         break;
       case '--config':
         flags.configFile = value;
+        break;
+      case '--routes':
+        flags.routesFile = value;
         break;
       case '--sip-port':
       case '--http-port': {

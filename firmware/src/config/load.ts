@@ -2,18 +2,15 @@
 // Read once at start-up; a file that does not parse is refused naming the line and column, a bad
 // setting naming the module and field (validated by modules/load.ts against each module's spec).
 import { readFileSync } from 'node:fs';
+import { findJsonError, lineColumn } from './json-error';
 
 export type Settings = Record<string, Record<string, unknown>>;
 export type SettingsResult = { ok: true; settings: Settings } | { ok: false; error: string };
 
-/** 1-based line and column of a character offset. */
-function lineColumn(text: string, offset: number): string {
-  let line = 1;
-  let col = 1;
-  for (let i = 0; i < offset && i < text.length; i++) {
-    if (text.charCodeAt(i) === 10) { line++; col = 1; } else col++;
-  }
-  return `line ${line}, column ${col}`;
+/** "line N, column M" of a character offset. */
+function where(text: string, offset: number): string {
+  const p = lineColumn(text, offset);
+  return `line ${p.line}, column ${p.column}`;
 }
 
 export function parseSettings(text: string, file: string): SettingsResult {
@@ -21,14 +18,13 @@ export function parseSettings(text: string, file: string): SettingsResult {
   try {
     doc = JSON.parse(text);
   } catch (err) {
-    const m = /position (\d+)/.exec((err as Error).message);
-    const where = m ? lineColumn(text, Number(m[1])) : 'unknown position';
-    return { ok: false, error: `${file}: not valid JSON at ${where}: ${(err as Error).message}` };
+    const at = findJsonError(text);
+    return { ok: false, error: `${file}: not valid JSON at ${at ? `line ${at.line}, column ${at.column}: ${at.reason}` : (err as Error).message}` };
   }
   if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) return { ok: false, error: `${file}: must be a JSON object of module settings` };
   for (const [mod, value] of Object.entries(doc)) {
     if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-      return { ok: false, error: `${file}: "${mod}" (${lineColumn(text, text.indexOf(`"${mod}"`))}) must be an object of settings` };
+      return { ok: false, error: `${file}: "${mod}" (${where(text, text.indexOf(`"${mod}"`))}) must be an object of settings` };
     }
   }
   return { ok: true, settings: doc as Settings };
@@ -50,5 +46,5 @@ export function settingLine(text: string, mod: string, field: string): string {
   const m = text.indexOf(`"${mod}"`);
   if (m < 0) return '';
   const f = text.indexOf(`"${field}"`, m);
-  return f < 0 ? lineColumn(text, m) : lineColumn(text, f);
+  return f < 0 ? where(text, m) : where(text, f);
 }

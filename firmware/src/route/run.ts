@@ -26,6 +26,15 @@ class Ctx implements RequestCtx {
   }
 }
 
+/** A user's route may return anything: only the three verdict shapes are carried out. */
+function isVerdict(v: unknown): v is Verdict {
+  if (v === null || typeof v !== 'object') return false;
+  const k = (v as { kind?: unknown }).kind;
+  if (k === 'drop') return true;
+  if (k === 'reply') return Number.isInteger((v as { status?: unknown }).status) && (v as { status: number }).status >= 100 && (v as { status: number }).status <= 699;
+  return k === 'relay' && Array.isArray((v as { targets?: unknown }).targets);
+}
+
 export interface RouteRunnerDeps {
   stack: SipStack;
   proxy: ProxyCore;
@@ -39,7 +48,10 @@ export function createRouteRunner(d: RouteRunnerDeps): StackUser {
   const me = proxy.me;
   const run = (req: SipMessage, src: Endpoint): Verdict => {
     try {
-      return routes.request(new Ctx(req, src, modules, me));
+      const v = routes.request(new Ctx(req, src, modules, me));
+      if (isVerdict(v)) return v;
+      log.error('route-error', { hook: 'request', method: req.method, error: `not a verdict: ${JSON.stringify(v)?.slice(0, 80)}` });
+      return { kind: 'reply', status: 500, reason: 'Server Internal Error' };
     } catch (err) {
       log.error('route-error', { hook: 'request', method: req.method, callId: req.callId(), error: (err as Error).message });
       return { kind: 'reply', status: 500, reason: 'Server Internal Error' };

@@ -4,7 +4,7 @@
 import { open, readFile, readdir, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Adapter } from 'lowdb';
-import { findJsonError } from './json-error';
+import { findJsonError } from '../config/json-error';
 
 /** The data file holds passwords: owner read/write only. */
 export const DATA_FILE_MODE = 0o600;

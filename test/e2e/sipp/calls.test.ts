@@ -3,7 +3,7 @@
 // record-routed path), and the failure cases a PBX user meets: busy, not registered, unknown
 // number, cancelled while ringing, forked to two devices, wrong password, spoofed From.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startDaemon, type Daemon } from '../../helpers/daemon';
@@ -33,12 +33,12 @@ function register(user: string, port: number, expires = 3600, password = PW[user
 }
 
 /** The callee's phone answering with `scenario` on its registered port, while `caller` runs. */
-async function callWith(calleeScenario: string, callerScenario: string, o: { from?: string; authUser?: string; to?: string; answerMs?: number } = {}) {
+async function callWith(calleeScenario: string, callerScenario: string, o: { from?: string; authUser?: string; to?: string; answerMs?: number; transport?: 'u1' | 't1' } = {}) {
   const uas = await startSipp({ scenario: calleeScenario, target, port: phoneB.port, calls: 1, extra: ['-d', String(o.answerMs ?? 100)], timeoutSec: 20 });
   await new Promise((r) => setTimeout(r, 300));
   const from = o.from ?? '1001';
   const authUser = o.authUser ?? from;
-  const caller = await runSipp({ scenario: callerScenario, target, service: o.to ?? '1002', vars: { from }, auth: { user: authUser, password: PW[authUser] }, timeoutSec: 20 });
+  const caller = await runSipp({ scenario: callerScenario, target, transport: o.transport, service: o.to ?? '1002', vars: { from }, auth: { user: authUser, password: PW[authUser] }, timeoutSec: 20 });
   if (caller.code !== 0) uas.kill();
   return { caller, callee: await uas.done };
 }
@@ -70,6 +70,14 @@ describe('calls (RFC 3261 16, record-routed, transaction stateful)', () => {
     ok(caller);
     ok(callee);
     expect(row(caller, '407 <').messages).toBe(1);
+  });
+
+  it('relays a call from A over TCP to B over UDP, record-routing both sides (RFC 5658)', async () => {
+    const { caller, callee } = await callWith('uas.xml', 'call.xml', { transport: 't1' });
+    ok(caller);
+    ok(callee);
+    // The BYE came back over TCP to the box and went on to B over UDP along the two Record-Routes.
+    expect(d.count(/^debug route request method=BYE from=127\.0\.0\.1:\d+ proto=tcp verdict=relay/)).toBeGreaterThanOrEqual(1);
   });
 
   it('passes B\'s 486 Busy Here back to A, and the box ACKs B hop by hop', async () => {
@@ -115,5 +123,29 @@ describe('re-registration', () => {
     ok(await register('1002', phoneB.port, 600));
     ok(await runSipp({ scenario: 'unregister.xml', target, port: phoneB.port, vars: { user: '1002', expires: '0' }, auth: { user: '1002', password: PW['1002'] } }));
     ok(await runSipp({ scenario: 'call_unavailable.xml', target, service: '1002', vars: { from: '1001' }, auth: { user: '1001', password: PW['1001'] } }));
+  });
+});
+
+describe('ring timeout', () => {
+  it('cancels a call nobody answers and gives the caller 480 (route.ringTimeoutSec)', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'sipbox-ring-'));
+    for (const n of ['1001', '1002']) addExtension(dataDir, n, PW[n]);
+    const cfg = join(dataDir, 'settings.json');
+    writeFileSync(cfg, JSON.stringify({ route: { ringTimeoutSec: 5 } }));
+    const d2 = await startDaemon({ dataDir, args: ['--config', cfg] });
+    try {
+      const t2 = `127.0.0.1:${d2.sipPort}`;
+      const port = await freePort();
+      ok(await runSipp({ scenario: 'register.xml', target: t2, port, vars: { user: '1002', expires: '60' }, auth: { user: '1002', password: PW['1002'] } }));
+      const ringing = await startSipp({ scenario: 'uas_ring.xml', target: t2, port, calls: 1, timeoutSec: 20 });
+      await new Promise((r) => setTimeout(r, 300));
+      const t0 = Date.now();
+      const caller = await runSipp({ scenario: 'call_unavailable.xml', target: t2, service: '1002', vars: { from: '1001' }, auth: { user: '1001', password: PW['1001'] }, timeoutSec: 20 });
+      ok(caller);
+      expect(Date.now() - t0).toBeGreaterThanOrEqual(4500);
+      ok(await ringing.done);
+    } finally {
+      await d2.stop();
+    }
   });
 });

@@ -1,7 +1,7 @@
 // The JSON error locator (RFC 8259 grammar): it agrees with JSON.parse on what is valid, and names
 // the line:column of the first error, as a person reading the file counts them.
 import { describe, expect, it } from 'vitest';
-import { findJsonError, lineColumn } from '../../../firmware/src/store/json-error';
+import { findJsonError, lineColumn } from '../../../firmware/src/config/json-error';
 
 describe('findJsonError', () => {
   it.each([
