@@ -16,7 +16,7 @@ const result = await build({
   platform: 'node',
   target: 'node18',
   format: 'cjs',
-  minify: true,
+  minify: process.env.SIPBOX_NO_MINIFY !== '1', // SIPBOX_NO_MINIFY=1 keeps names for profiles
   sourcemap: 'linked',
   legalComments: 'none',
   metafile: true,

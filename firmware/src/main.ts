@@ -22,6 +22,7 @@ import { DEFAULT_TIMER_CONFIG } from './engine/transaction/timers';
 import { listen, type Listener } from './engine/transport/listen';
 import { createLogger, type Logger } from './log/logger';
 import { stderrSink } from './log/sinks';
+import { coreRpc } from './mgmt/core-rpc';
 import { startCtlServer } from './mgmt/ctl';
 import { BUILTIN_MODULES } from './modules/index';
 import { loadModules } from './modules/load';
@@ -133,7 +134,8 @@ async function main(argv: string[]): Promise<void> {
   const proxy = new ProxyCore({ stack, table, pool, wheel, ids, me, transports: { udp: listener.udp, tcp: listener.tcp } });
   stack.attach(createRouteRunner({ stack, proxy, routes, modules: modules.apis, log: log.child('route') }));
 
-  ctl = await startCtlServer({ path: join(flags.dataDir, 'sipbox.ctl'), methods: { ...modules.rpc, ...extensionRpc(store) }, log: log.child('ctl') })
+  const core = coreRpc({ version: VERSION, startedAtMs: Date.now(), pool, stack, table, proxy: () => proxy, metrics: modules.metrics });
+  ctl = await startCtlServer({ path: join(flags.dataDir, 'sipbox.ctl'), methods: { ...core, ...modules.rpc, ...extensionRpc(store) }, log: log.child('ctl') })
     .catch((err: Error) => fail('ctl-failed', { error: err.message }));
   log.info('ready', { version: VERSION, bind: flags.bind, sipPort, advertised: me.sentBy, transports: 'udp,tcp', pid: process.pid });
 }

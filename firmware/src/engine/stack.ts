@@ -48,8 +48,7 @@ export interface StackDeps {
 
 /** Biggest response we build; larger ones (huge Via lists) are a sign of abuse and are not sent. */
 const MAX_RESPONSE_BYTES = 65536;
-/** Room for what a response adds over the request's copied headers. */
-const RESPONSE_SLACK_BYTES = 512;
+const SCRATCH = Buffer.allocUnsafe(MAX_RESPONSE_BYTES);
 
 export class SipStack {
   readonly counters: StackCounters = {
@@ -136,6 +135,7 @@ export class SipStack {
    */
   respond(tx: ServerTransaction, status: number, reason?: string, opts?: ResponseOptions): void {
     const req = tx.request;
+    if (req === null) return; // a final was sent already: nothing more goes out (17.2.2)
     const o: ResponseOptions = { ...opts, toTag: status > 100 ? tx.localTag : undefined };
     o.extraHeaders = this.#deps.responseHeaders + (opts?.extraHeaders ?? '');
     const chunk = this.#build(req, status, reason ?? reasonPhrase(status), o, tx.source);
@@ -155,19 +155,16 @@ export class SipStack {
   }
 
   #build(req: SipMessage, status: number, reason: string, opts: ResponseOptions, src: Endpoint): { c: Chunk; len: number } | null {
-    const pool = this.#deps.pool;
     opts.viaReceived = { address: src.address, port: src.port };
-    let size = req.end - req.start + RESPONSE_SLACK_BYTES;
-    for (;;) {
-      const c = pool.acquire(Math.min(size, MAX_RESPONSE_BYTES));
-      const len = buildResponse(req, status, reason, c.buf, 0, opts);
-      if (len >= 0) return { c, len };
-      pool.release(c);
-      if (size >= MAX_RESPONSE_BYTES) {
-        this.counters.replyTooLarge++;
-        return null;
-      }
-      size = MAX_RESPONSE_BYTES;
+    // Built in one reused scratch buffer, then copied into the smallest slot that holds it: a
+    // transaction keeps its final for 64*T1, so slot size is what thousands of them cost.
+    const len = buildResponse(req, status, reason, SCRATCH, 0, opts);
+    if (len < 0) {
+      this.counters.replyTooLarge++;
+      return null;
     }
+    const c = this.#deps.pool.acquire(len);
+    SCRATCH.copy(c.buf, 0, 0, len);
+    return { c, len };
   }
 }

@@ -1,7 +1,7 @@
 // Where a request goes next (RFC 3261 §16.6 step 7, §18.1.1 and, for IP literals, RFC 3263 §4):
 // the host, port and transport of a URI. Names that need DNS are refused here until the RFC 3263
 // resolver lands (engine/dns/); phones on a LAN register IP addresses.
-import { isIP } from 'node:net';
+import { ipFamily } from '../transport/address';
 import type { SipUri } from '../sip/headers/uri';
 import type { Endpoint, Proto } from '../transport/index';
 import { SIP_PORT, SIPS_PORT } from '../transport/response-target';
@@ -14,7 +14,7 @@ export function nextHop(uri: SipUri, available: (p: Proto) => boolean): HopResul
   const proto: Proto = uri.scheme === 'sips' || t === 'tls' ? 'tls' : t === 'tcp' ? 'tcp' : 'udp';
   if (!available(proto)) return { ok: false, status: 503, reason: `No ${proto.toUpperCase()} Transport` };
   const host = uri.maddr() ?? uri.host;
-  if (isIP(host) === 0) return { ok: false, status: 503, reason: 'Cannot Resolve Host' };
+  if (ipFamily(host) === 0) return { ok: false, status: 503, reason: 'Cannot Resolve Host' };
   const port = uri.port !== 0 ? uri.port : proto === 'tls' ? SIPS_PORT : SIP_PORT;
   return { ok: true, dest: { proto, address: host, port, connId: 0 } };
 }

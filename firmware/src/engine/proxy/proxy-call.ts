@@ -99,6 +99,7 @@ export class ProxyCall implements ClientUser {
     if (this.#finalSent) return;
     this.#cancelled = true;
     for (const b of this.#branches) this.#cancelBranch(b);
+    this.#maybeAllDone();
   }
 
   // ClientUser: responses of our branches (17.1 passes them up).
@@ -155,7 +156,13 @@ export class ProxyCall implements ClientUser {
   #cancelBranch(b: Branch): void {
     if (b.done || b.tx === null || b.cancelWanted) return;
     b.cancelWanted = true;
-    if (b.status > 0) this.#sendCancel(b);
+    if (b.status > 0) { this.#sendCancel(b); return; }
+    // §9.1 forbids a CANCEL before a provisional. Waiting would keep retransmitting to a phone
+    // that never answered (a stale binding, a dead port) until timer B; instead the branch stops
+    // now and counts as a 487 (Kamailio's default cancel_b_method). A late answer finds no
+    // transaction and is forwarded or dropped as a stray.
+    b.tx.close();
+    b.status = 487;
   }
 
   #sendCancel(b: Branch): void {
@@ -167,9 +174,6 @@ export class ProxyCall implements ClientUser {
     if (this.#finalSent) return;
     this.#timedOut = true;
     this.cancel();
-    // Branches that never rang cannot be cancelled (§9.1): count them as timed out now.
-    for (const b of this.#branches) if (!b.done && b.status === 0) b.status = 408;
-    this.#maybeAllDone();
   }
 
   #maybeAllDone(): void {

@@ -29,7 +29,11 @@ export class ServerKey {
   readonly method: string;
   /** The branch when it has the cookie; null means the 2543 fallback applies. */
   readonly branch: string | null;
-  readonly via: TopVia;
+  /** The top Via's sent-by and transport, copied: the key must not keep the request's bytes alive. */
+  readonly viaHost: string;
+  readonly viaPort: number;
+  readonly viaTransport: string;
+  readonly viaBranch: string | null;
   /** 2543 fallback only (empty / 0 otherwise): the index key and the compared fields. */
   readonly callId: string;
   readonly fromTag: string | null;
@@ -41,7 +45,10 @@ export class ServerKey {
 
   constructor(req: SipMessage) {
     this.method = req.method;
-    this.via = req.topVia;
+    this.viaHost = req.topVia.host;
+    this.viaPort = req.topVia.port;
+    this.viaTransport = req.topVia.transport;
+    this.viaBranch = req.topVia.branch;
     const branch = req.topVia.branch;
     if (isRfc3261Branch(branch)) {
       this.branch = branch;
@@ -71,7 +78,7 @@ export class ServerKey {
 
   /** 17.2.3: same branch (the caller looked it up), same sent-by, and the method to compare. */
   matches3261(req: SipMessage, method: string): boolean {
-    return method === this.method && sameSentBy(this.via, req.topVia);
+    return method === this.method && this.#sameSentBy(req.topVia);
   }
 
   /**
@@ -81,19 +88,21 @@ export class ServerKey {
    * The Request-URI is compared byte for byte, which holds for retransmissions (identical bytes)
    * but is stricter than 19.1.4 URI equality: a legacy peer re-encoding its URI is not matched.
    */
+  #sameSentBy(v: TopVia): boolean {
+    return v.port === this.viaPort && sameHost(this.viaHost, v.host);
+  }
+
   matches2543(req: SipMessage, method: string): boolean {
     if (method !== this.method || this.#ruriBuf === null) return false;
     if (req.cseq().seq !== this.cseqSeq || req.callId() !== this.callId) return false;
     if (req.from().tag() !== this.fromTag) return false;
     const v = req.topVia;
-    if (v.branch !== this.via.branch || !sameSentBy(this.via, v)) return false;
-    if (v.transport !== this.via.transport) return false; // the parser upper-cases it
+    if (v.branch !== this.viaBranch || !this.#sameSentBy(v)) return false;
+    if (v.transport !== this.viaTransport) return false; // the parser upper-cases it
     const len = this.#ruriEnd - this.#ruriStart;
     if (req.ruriEnd - req.ruriStart !== len) return false;
     return req.buf.compare(this.#ruriBuf, this.#ruriStart, this.#ruriEnd, req.ruriStart, req.ruriEnd) === 0;
   }
 }
 
-function sameSentBy(a: TopVia, b: TopVia): boolean {
-  return a.port === b.port && sameHost(a.host, b.host);
-}
+

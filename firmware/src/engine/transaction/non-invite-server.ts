@@ -13,8 +13,7 @@ export type NonInviteServerState = 'Trying' | 'Proceeding' | 'Completed' | 'Term
 
 export class NonInviteServerTransaction {
   readonly kind = 'nist';
-  /** The request, a view over the received bytes (kept, not copied). */
-  readonly request: SipMessage;
+  #request: SipMessage | null;
   readonly key: ServerKey;
   /** Where the request came from, and where responses go (18.2.2, RFC 3581). */
   readonly source: Endpoint;
@@ -45,12 +44,20 @@ export class NonInviteServerTransaction {
     user: ServerUser,
   ) {
     this.#ctx = ctx;
-    this.request = req;
+    this.#request = req;
     this.key = key;
     this.source = source;
     this.target = target;
     this.transport = transport;
     this.user = user;
+  }
+
+  /**
+   * The request, a view over the received bytes (kept, not copied) until the final response:
+   * Completed needs only that response, and 64*T1 of held datagrams adds up under load.
+   */
+  get request(): SipMessage | null {
+    return this.#request;
   }
 
   get state(): NonInviteServerState {
@@ -99,6 +106,7 @@ export class NonInviteServerTransaction {
     // 17.2.2: a final moves to Completed; Timer J (64*T1 unreliable, 0 reliable) absorbs
     // retransmitted requests, each answered with this final.
     this.#state = 'Completed';
+    this.#request = null;
     const timerJMs = timerJ(this.#ctx.timers, this.transport.reliable);
     if (timerJMs > 0) this.#ctx.wheel.arm(this.#timerJ, timerJMs);
     held.send(this.transport, this.target);

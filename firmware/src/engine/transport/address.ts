@@ -13,3 +13,19 @@ export function normalizeAddress(address: string): string {
   }
   return address;
 }
+
+/** Families of recently seen address strings: net.isIP runs two regular expressions per call,
+ *  and every send asks (twice, with dgram's lookup). Bounded; cleared when full. */
+const familyCache = new Map<string, 0 | 4 | 6>();
+const FAMILY_CACHE_MAX = 4096;
+
+/** 4, 6, or 0 when `address` is no IP literal (net.isIP, cached). */
+export function ipFamily(address: string): 0 | 4 | 6 {
+  let f = familyCache.get(address);
+  if (f === undefined) {
+    f = net.isIP(address) as 0 | 4 | 6;
+    if (familyCache.size >= FAMILY_CACHE_MAX) familyCache.clear();
+    familyCache.set(address, f);
+  }
+  return f;
+}

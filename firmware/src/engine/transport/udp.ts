@@ -3,7 +3,7 @@
 import dgram from 'node:dgram';
 import net from 'node:net';
 import type { Endpoint, OnMessage, OnSendError, Transport } from './index';
-import { normalizeAddress } from './address';
+import { ipFamily, normalizeAddress } from './address';
 
 export interface UdpTransportOptions {
   /** Local address: IPv4 dotted or IPv6. '::' binds dual-stack (see familyOf). */
@@ -68,8 +68,9 @@ export function createUdpTransport(opts: UdpTransportOptions): Promise<UdpTransp
     // Destinations are always IP literals (RFC 3263 resolution happens above the transport), so
     // the "lookup" only checks the literal and answers at once: no dns.lookup, no tick per send.
     lookup: (address, _family, cb) => {
-      if (net.isIP(address) === 0) cb(new Error(`not an IP address: ${address}`), '', 0);
-      else cb(null, address, net.isIPv6(address) ? 6 : 4);
+      const f = ipFamily(address);
+      if (f === 0) cb(new Error(`not an IP address: ${address}`), '', 0);
+      else cb(null, address, f);
     },
   });
   const counters: UdpCounters = { datagrams: 0, keepAlives: 0, sendErrors: 0, socketErrors: 0 };
@@ -132,7 +133,7 @@ export function createUdpTransport(opts: UdpTransportOptions): Promise<UdpTransp
       send(buf, off, len, dest, done) {
         if (closed) return refuse(dest, new Error('udp transport is closed'), done);
         let address = dest.address;
-        const destFamily = net.isIP(address);
+        const destFamily = ipFamily(address);
         if (destFamily === 0) return refuse(dest, new Error(`not an IP address: ${address}`), done);
         if (!Number.isInteger(dest.port) || dest.port < 1 || dest.port > MAX_PORT) {
           return refuse(dest, new Error(`bad port: ${dest.port}`), done);
