@@ -6,6 +6,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runExtCommand } from './cli/ext';
 import { parseFlags, USAGE } from './config/flags';
+import { engineSettings } from './config/engine-settings';
 import { loadSettings, settingLine } from './config/load';
 import { validateConfig } from './config/schema';
 import { BufferPool } from './engine/alloc/pool';
@@ -18,7 +19,7 @@ import { SipStack } from './engine/stack';
 import { systemClock } from './engine/timer/clock';
 import { TimerWheel } from './engine/timer/wheel';
 import { TransactionTable } from './engine/transaction/table';
-import { DEFAULT_TIMER_CONFIG } from './engine/transaction/timers';
+import { makeTimerConfig } from './engine/transaction/timers';
 import { listen, type Listener } from './engine/transport/listen';
 import { createLogger, type Logger } from './log/logger';
 import { stderrSink } from './log/sinks';
@@ -74,18 +75,23 @@ async function main(argv: string[]): Promise<void> {
   };
   const routeCfg = validateConfig('route', routeSettings, settings.route);
   if (!routeCfg.ok) return refuse(routeCfg.field, routeCfg.error);
-  const { route: _route, ...moduleSettings } = settings;
+  const engineCfg = validateConfig('engine', engineSettings, settings.engine);
+  if (!engineCfg.ok) return refuse(engineCfg.field, engineCfg.error);
+  const ec = engineCfg.config;
+  const timers = makeTimerConfig({ t1Ms: ec.t1Ms, t2Ms: ec.t2Ms, t4Ms: ec.t4Ms });
+  if (!timers.ok) return refuse(`engine.${timers.field}`, timers.reason);
+  const { route: _route, engine: _engine, ...moduleSettings } = settings;
 
   mkdirSync(flags.dataDir, { recursive: true });
   const store = await openLowdbStore({ dataDir: flags.dataDir, secret: () => randomBytes(32).toString('hex'), log: log.child('store') })
     .catch((err: Error) => fail('store-failed', { dataDir: flags.dataDir, error: err.message }));
 
   const engineLog = log.child('engine');
-  const pool = new BufferPool();
+  const pool = new BufferPool({ budgetBytes: ec.poolBudgetKiB * 1024 });
   const wheel = new TimerWheel(systemClock, { onError: (err) => engineLog.error('timer-error', { error: String(err) }) });
   wheel.start();
   const ids = cryptoIds();
-  const table = new TransactionTable({ wheel, timers: DEFAULT_TIMER_CONFIG, pool, ids });
+  const table = new TransactionTable({ wheel, timers: timers.config, pool, ids });
   const stack = new SipStack({ pool, table, hooks: engineHooks(engineLog), responseHeaders: `Server: ${USER_AGENT}\r\n` });
 
   const loaded = await loadModules(BUILTIN_MODULES, { log, clock: systemClock, wheel, ids, store, dataDir: flags.dataDir }, moduleSettings);

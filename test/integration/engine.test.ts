@@ -73,6 +73,12 @@ describe('requests the box answers itself', () => {
     expect(r).toContain('\r\nUnsupported: foo\r\n');
   });
 
+  it('refuses a request that already passed through the box with 482 (RFC 3261 16.3 step 4)', async () => {
+    const lines = base('MESSAGE', 'sip:1000@127.0.0.1', 'loop1');
+    lines.splice(2, 0, `Via: SIP/2.0/UDP 127.0.0.1:${d.sipPort};branch=z9hG4bKearlier`);
+    expect(statusLine(await ask(lines))).toBe('SIP/2.0 482 Loop Detected');
+  });
+
   it('refuses a request with Max-Forwards 0 with 483 (RFC 3261 16.3)', async () => {
     const lines = base('MESSAGE', 'sip:1000@127.0.0.1', 'mf0').map((l) => (l.startsWith('Max-Forwards') ? 'Max-Forwards: 0' : l));
     expect(statusLine(await ask(lines))).toBe('SIP/2.0 483 Too Many Hops');

@@ -80,6 +80,21 @@ describe('--config FILE', () => {
     expect(r.stderr).toMatch(/config-refused .*at="line 2, column \d+" field=route\.ringTimeoutSec error="must be a whole number from 5 to 180, got 2"/);
   });
 
+  it('checks the engine section: T2 may not be below T1', () => {
+    const r = start('--config', file('timers.json', '{ "engine": { "t1Ms": 2000, "t2Ms": 1000 } }'));
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/field=engine\.t2Ms error="must be >= t1Ms \(2000\), got 1000"/);
+  });
+
+  it('starts with a smaller pool and faster timers from the engine section', async () => {
+    const d = await startDaemon({ args: ['--config', file('small.json', '{ "engine": { "poolBudgetKiB": 256, "t1Ms": 200 } }')] });
+    try {
+      expect(statusLine(await ask(d.sipPort, 'OPTIONS', 'sip:127.0.0.1'))).toBe('SIP/2.0 200 OK');
+    } finally {
+      await d.stop();
+    }
+  });
+
   it('refuses an unknown module and an unknown setting', () => {
     expect(start('--config', file('mod.json', '{ "nosuch": {} }')).stderr).toMatch(/field=nosuch error="no module named 'nosuch'/);
     expect(start('--config', file('set.json', '{ "auth": { "algoritms": "md5" } }')).stderr).toMatch(/field=auth\.algoritms error="unknown setting/);

@@ -45,6 +45,10 @@ function requestRoute(ctx: RequestCtx, o: DefaultRouteOptions): Verdict {
   const proxyRequire = msg.headerValues(H.ProxyRequire);
   if (proxyRequire.length > 0) return reply(420, undefined, `Unsupported: ${proxyRequire.join(', ')}\r\n`);
   if (!KNOWN_METHODS.has(method)) return reply(501, undefined, `Allow: ${ALLOW}\r\n`);
+  // 16.3 step 4: our own Via below the top one means the request came back to us. The box never
+  // spirals on purpose (it routes straight to contacts), so this is a loop, e.g. a phone that
+  // registered the box's own address as its contact.
+  if (method !== 'ACK' && method !== 'CANCEL' && hasOurVia(ctx)) return reply(482);
 
   // In-dialog (12.2.2): follow the Route set this box record-routed; anything else is unknown.
   if (msg.hasToTag()) {
@@ -86,6 +90,11 @@ function callRoute(ctx: RequestCtx, o: DefaultRouteOptions): Verdict {
   if (bindings.length === 0) return reply(480);
   const targets: Target[] = bindings.map((b) => ({ ruri: b.contact, dest: b.path.length === 0 ? b.source : null, pushRoutes: b.path }));
   return relay(targets, { recordRoute: true, ringTimeoutMs: msg.method === 'INVITE' ? o.ringTimeoutMs : 0 });
+}
+
+function hasOurVia(ctx: RequestCtx): boolean {
+  for (const v of ctx.msg.vias()) if (ctx.me.isMyself(v.host, v.port) && v.port !== 0) return true;
+  return false;
 }
 
 function failureRoute(ctx: FailureCtx, o: DefaultRouteOptions): FailureDecision {
