@@ -61,12 +61,23 @@ async function main(): Promise<void> {
   for (const line of cmp.stdout.trim().split('\n')) console.log(`  ${line}`);
   if (cmp.status !== 0) console.log(`  compare.sh exited ${cmp.status}: ${cmp.stderr.slice(-400)}`);
 
-  console.log(`Memory with ${USERS.toLocaleString('en')} registered users:`);
-  const before = rssKiB(pid);
-  const ok = await register10k(port);
-  await sleep(1500);
-  console.log(`  sipbox   RSS ${(before / 1024).toFixed(1)} MiB with ${USERS} extensions loaded -> ${(rssKiB(pid) / 1024).toFixed(1)} MiB with ${ok} registered`);
   d.proc.kill('SIGTERM');
+
+  // Memory on a fresh daemon: idle with the extensions loaded, then with everyone registered,
+  // and again once the REGISTER transactions have ended (timer J, 64*T1 = 32 s).
+  console.log(`Memory with ${USERS.toLocaleString('en')} registered users:`);
+  const mdir = dataDir();
+  const mport = await freePort();
+  const m = await spawnReady(process.execPath, [bundle, '--data', mdir, '--sip-port', String(mport), '--bind', '127.0.0.1', '--log-level', 'info'], / core ready /);
+  await sleep(1000);
+  const before = rssKiB(m.proc.pid!);
+  const ok = await register10k(mport);
+  await sleep(1500);
+  const peak = rssKiB(m.proc.pid!);
+  await sleep(33_000);
+  console.log(`  sipbox   RSS ${(before / 1024).toFixed(1)} MiB idle with ${USERS} extensions -> ${(peak / 1024).toFixed(1)} MiB with ${ok} registered -> ${(rssKiB(m.proc.pid!) / 1024).toFixed(1)} MiB once their transactions ended`);
+  m.proc.kill('SIGTERM');
+  rmSync(mdir, { recursive: true, force: true });
 
   const w = mkdtempSync(join(tmpdir(), 'kamailio-bench-'));
   const kport = await freePort();

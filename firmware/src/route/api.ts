@@ -11,13 +11,23 @@ import type { ModuleApis } from '../modules/module';
 export type { FailureDecision, Target };
 
 export type Verdict =
-  | { readonly kind: 'reply'; readonly status: number; readonly reason?: string; readonly headers?: string }
+  | { readonly kind: 'reply'; readonly status: number; readonly reason?: string; readonly headers?: string; readonly stateless?: boolean }
   | { readonly kind: 'drop' }
   | { readonly kind: 'relay'; readonly targets: readonly Target[]; readonly recordRoute: boolean; readonly ringTimeoutMs: number };
 
 /** Answer the request statefully (through its server transaction). `headers`: whole CRLF lines. */
 export function reply(status: number, reason?: string, headers?: string): Verdict {
   return { kind: 'reply', status, reason, headers };
+}
+
+/**
+ * Answer and forget (Kamailio's sl_send_reply, RFC 3261 §8.2.7 stateless UAS): the transaction
+ * ends at once, so a retransmission is answered again instead of being absorbed. For cheap,
+ * idempotent answers sent in bulk (keep-alive OPTIONS), whose transactions would otherwise each
+ * be held for 64*T1.
+ */
+export function replyStateless(status: number, reason?: string, headers?: string): Verdict {
+  return { kind: 'reply', status, reason, headers, stateless: true };
 }
 
 /** Say nothing: the transaction is ended without a response (e.g. a blocked source). */

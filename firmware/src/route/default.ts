@@ -6,7 +6,7 @@
 // exists or is online never shows to a stranger.
 import { H } from '../engine/sip/header-names';
 import type { Target } from '../engine/proxy/proxy-call';
-import { reply, relay, type FailureCtx, type FailureDecision, type RequestCtx, type Routes, type Verdict } from './api';
+import { reply, replyStateless, relay, type FailureCtx, type FailureDecision, type RequestCtx, type Routes, type Verdict } from './api';
 
 /** Methods this box knows (RFC 3261 and the common extensions); others get 501. */
 const KNOWN_METHODS = new Set([
@@ -57,8 +57,9 @@ function requestRoute(ctx: RequestCtx, o: DefaultRouteOptions): Verdict {
   }
   if (method === 'ACK') return reply(481); // an ACK outside any dialog or transaction: ignored
   if (forMe && method === 'OPTIONS') {
-    // 11.2: capabilities of the box itself, the answer to keep-alive pings.
-    return reply(200, undefined, `Allow: ${ALLOW}\r\nAccept: application/sdp\r\nAccept-Language: en\r\n`);
+    // 11.2: capabilities of the box itself, the answer to keep-alive pings: stateless, as
+    // Kamailio answers them, since every phone sends one every few seconds.
+    return replyStateless(200, undefined, `Allow: ${ALLOW}\r\nAccept: application/sdp\r\nAccept-Language: en\r\n`);
   }
   if (method === 'REGISTER') return registerRoute(ctx, o);
   return callRoute(ctx, o);

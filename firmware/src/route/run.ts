@@ -78,8 +78,10 @@ export function createRouteRunner(d: RouteRunnerDeps): StackUser {
     onRequest(req: SipMessage, tx: ServerTransaction, src: Endpoint): void {
       const v = run(req, src);
       if (log.enabled('debug')) log.debug('request', { method: req.method, from: `${src.address}:${src.port}`, proto: src.proto, verdict: describe(v) });
-      if (v.kind === 'reply') stack.respond(tx, v.status, v.reason, v.headers ? { extraHeaders: v.headers } : undefined);
-      else if (v.kind === 'drop') tx.close();
+      if (v.kind === 'reply') {
+        stack.respond(tx, v.status, v.reason, v.headers ? { extraHeaders: v.headers } : undefined);
+        if (v.stateless === true) tx.close();
+      } else if (v.kind === 'drop') tx.close();
       else {
         const targets = v.targets.length > 0 ? v.targets : TO_REQUEST_URI;
         proxy.relay(tx, req, src, targets, { recordRoute: v.recordRoute, ringTimeoutMs: v.ringTimeoutMs, hooks: hooksFor(req, src) });

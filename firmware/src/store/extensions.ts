@@ -162,7 +162,7 @@ export function extensionRpc(store: Store, opts: ExtensionRpcOptions = {}): Reco
       await store.update((d) => {
         // Checked again inside the update: the one place where the document changes.
         if (d.extensions.some((e) => e.number === add.number)) throw new ExtensionError('invalid', 'number', `extension ${add.number} already exists`);
-        d.extensions.push({ number: add.number, name: add.name, password, createdAt: at, updatedAt: at });
+        d.extensions = [...d.extensions, { number: add.number, name: add.name, password, createdAt: at, updatedAt: at }];
       }, 'now');
       return add.password === null ? { number: add.number, name: add.name, generatedPassword: password } : { number: add.number, name: add.name };
     },
@@ -182,7 +182,7 @@ export function extensionRpc(store: Store, opts: ExtensionRpcOptions = {}): Reco
       await store.update((d) => {
         const i = d.extensions.findIndex((e) => e.number === number);
         if (i === -1) throw new ExtensionError('not-found', 'number', `extension ${number} does not exist`);
-        d.extensions.splice(i, 1);
+        d.extensions = d.extensions.filter((_, j) => j !== i);
       }, 'now');
       return { number };
     },
@@ -196,8 +196,7 @@ export function extensionRpc(store: Store, opts: ExtensionRpcOptions = {}): Reco
       await store.update((d) => {
         const e = d.extensions.find((x) => x.number === number);
         if (!e) throw new ExtensionError('not-found', 'number', `extension ${number} does not exist`);
-        e.password = password;
-        e.updatedAt = at;
+        d.extensions = d.extensions.map((x) => (x === e ? { ...x, password, updatedAt: at } : x));
       }, 'now');
       return given === null ? { number, generatedPassword: password } : { number };
     },

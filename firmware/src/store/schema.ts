@@ -29,6 +29,10 @@ export interface StoredBinding {
   registeredAt: number;
 }
 
+/**
+ * Writers replace a changed list (`d.extensions = [...]`), never mutate it in place: listeners
+ * (the extensions module's index) tell what changed by identity, cheaply, on every update.
+ */
 export interface Data {
   version: number;
   extensions: Extension[];

@@ -7,7 +7,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startDaemon, type Daemon } from '../../helpers/daemon';
-import { addExtension } from '../../helpers/extensions';
+import { addExtension, runExt } from '../../helpers/extensions';
 import { freePort, requireSipp, row, runSipp, startSipp, type SippResult } from '../../helpers/sipp';
 
 const PW: Record<string, string> = { '1001': 'alice-secret-1', '1002': 'bob-secret-22', '1003': 'carol-secret-3' };
@@ -78,6 +78,8 @@ describe('calls (RFC 3261 16, record-routed, transaction stateful)', () => {
     ok(callee);
     // The BYE came back over TCP to the box and went on to B over UDP along the two Record-Routes.
     expect(d.count(/^debug route request method=BYE from=127\.0\.0\.1:\d+ proto=tcp verdict=relay/)).toBeGreaterThanOrEqual(1);
+    // Both of the box's Route entries were consumed at once: the BYE did not come back to it.
+    expect(d.count(new RegExp(`^debug route request method=BYE from=127\\.0\\.0\\.1:${d.sipPort} `))).toBe(0);
   });
 
   it('passes B\'s 486 Busy Here back to A, and the box ACKs B hop by hop', async () => {
@@ -147,5 +149,19 @@ describe('ring timeout', () => {
     } finally {
       await d2.stop();
     }
+  });
+});
+
+describe('extensions change while the daemon runs (no restart)', () => {
+  it('a new extension registers at once; a deleted one loses its registration and cannot register', async () => {
+    const r1 = runExt(d.dataDir, 'add', '1004', '--password', 'dan-secret-44');
+    expect(r1.status, r1.stderr).toBe(0);
+    const port = await freePort();
+    ok(await runSipp({ scenario: 'register.xml', target, port, vars: { user: '1004', expires: '60' }, auth: { user: '1004', password: 'dan-secret-44' } }));
+    const r2 = runExt(d.dataDir, 'del', '1004');
+    expect(r2.status, r2.stderr).toBe(0);
+    await d.waitFor(/^info extensions bindings-dropped aor=1004 count=1/);
+    const again = await runSipp({ scenario: 'register.xml', target, port, vars: { user: '1004', expires: '60' }, auth: { user: '1004', password: 'dan-secret-44' } });
+    expect(again.failed, again.output).toBe(1);
   });
 });

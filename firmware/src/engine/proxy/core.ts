@@ -43,8 +43,8 @@ export type SendResult = { ok: true; tx: ClientTransaction } | { ok: false; stat
 
 /** What §16.4 route pre-processing found for a request. */
 export interface RoutePlan {
-  /** The top Route named us and must be removed. */
-  dropFirstRoute: boolean;
+  /** How many leading Route values name us and must be removed (2 after double record-routing). */
+  dropRoutes: number;
   /** Strict-router case: the Request-URI was ours; it becomes this (the last Route). */
   ruri: string | null;
 }
@@ -98,15 +98,17 @@ export class ProxyCore {
     const routes = req.routes();
     const me = this.#d.me;
     if (me.isMyselfUri(req.ruri()) && routes.length > 0 && !routes[0].uri().lr()) {
-      return { dropFirstRoute: false, ruri: routes[routes.length - 1].uri().text() };
+      return { dropRoutes: 0, ruri: routes[routes.length - 1].uri().text() };
     }
-    return { dropFirstRoute: routes.length > 0 && me.isMyselfUri(routes[0].uri()), ruri: null };
+    let n = 0;
+    while (n < routes.length && n < 2 && me.isMyselfUri(routes[n].uri())) n++;
+    return { dropRoutes: n, ruri: null };
   }
 
   /** The next hop of a request per its Route set or Request-URI (§16.6 step 7, §16.12). */
   #destOf(req: SipMessage, plan: RoutePlan, ruri: string | null, pushRoutes: readonly string[]) {
     const routes = req.routes();
-    const firstRoute = pushRoutes.length > 0 ? uriOf(pushRoutes[0]) : routes.length > (plan.dropFirstRoute ? 1 : 0) ? routes[plan.dropFirstRoute ? 1 : 0].uri() : null;
+    const firstRoute = pushRoutes.length > 0 ? uriOf(pushRoutes[0]) : routes.length > plan.dropRoutes ? routes[plan.dropRoutes].uri() : null;
     const uri = firstRoute ?? (ruri !== null ? uriOf(ruri) : plan.ruri !== null ? uriOf(plan.ruri) : req.ruri());
     return nextHop(uri, (p) => this.#d.transports[p] !== undefined);
   }
@@ -125,7 +127,7 @@ export class ProxyCore {
     if (transport === undefined) return { ok: false, status: 503, reason: 'No Transport' };
     const spec: ForwardSpec = {
       ruri, pushRoutes: t.pushRoutes, recordRoute, src, outProto: dest.proto, branch: this.#d.ids.branch(),
-      extraHeaders, dropFirstRoute: plan.dropFirstRoute,
+      extraHeaders, dropRoutes: plan.dropRoutes,
     };
     const f = buildForwarded(req, spec, this.#d.me, this.#d.pool);
     if (f === null) return { ok: false, status: 500, reason: 'Cannot Build Request' };
@@ -171,7 +173,7 @@ export class ProxyCore {
     const branch = MAGIC_COOKIE + createHash('sha1').update(incoming).update(this.#d.me.sentBy).digest('hex').slice(0, 24);
     const spec: ForwardSpec = {
       ruri: plan.ruri, pushRoutes: [], recordRoute: false, src, outProto: hop.dest.proto, branch, extraHeaders: '',
-      dropFirstRoute: plan.dropFirstRoute,
+      dropRoutes: plan.dropRoutes,
     };
     const f = buildForwarded(req, spec, this.#d.me, this.#d.pool);
     if (f === null) return false;

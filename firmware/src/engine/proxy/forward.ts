@@ -8,7 +8,7 @@ import { EditList } from '../sip/edits';
 import { H } from '../sip/header-names';
 import { parseUri, type SipUri } from '../sip/headers/uri';
 import { parseMessage, type SipMessage } from '../sip/message';
-import { addTopVia, addViaReceived, insertHeader, removeFirstRoute, setMaxForwards, setRequestUri } from '../sip/message-edits';
+import { addTopVia, addViaReceived, insertHeader, setMaxForwards, setRequestUri } from '../sip/message-edits';
 import type { Endpoint, Proto } from '../transport/index';
 import type { LocalIdentity } from './myself';
 
@@ -27,8 +27,9 @@ export interface ForwardSpec {
   branch: string;
   /** Whole header lines (CRLF-terminated) to add, e.g. from a branch route. */
   extraHeaders: string;
-  /** Remove the first Route (it named us: loose routing, §16.4), done before. */
-  dropFirstRoute: boolean;
+  /** Leading Route values that name us (loose routing, §16.4): one, or two when we
+   *  record-routed twice (RFC 5658). They are removed. */
+  dropRoutes: number;
 }
 
 export interface Forwarded {
@@ -49,11 +50,32 @@ export function recordRouteUri(me: LocalIdentity, proto: Proto): string {
   return `<sip:${me.sentBy}${proto === 'udp' ? '' : `;transport=${proto}`};lr>`;
 }
 
+/**
+ * Removes the first n Route values. A line whose values all go is deleted whole; leading values
+ * of a line that keeps others are cut up to the first kept one (removing each value on its own
+ * would overlap at the commas).
+ */
+function dropLeadingRoutes(e: EditList, req: SipMessage, n: number): void {
+  const routes = req.routes();
+  let i = 0;
+  while (i < n && i < routes.length) {
+    let j = i;
+    while (j < routes.length && routes[j].lineStart === routes[i].lineStart) j++;
+    if (n >= j) {
+      e.delete(routes[i].lineStart, routes[i].lineEnd);
+      i = j;
+    } else {
+      e.delete(routes[i].start, routes[n].start);
+      return;
+    }
+  }
+}
+
 export function buildForwarded(req: SipMessage, spec: ForwardSpec, me: LocalIdentity, pool: BufferPool): Forwarded | null {
   const e = EDITS;
   e.reset(req);
   addViaReceived(e, req, spec.src.address, spec.src.port);
-  if (spec.dropFirstRoute) removeFirstRoute(e, req);
+  if (spec.dropRoutes > 0) dropLeadingRoutes(e, req, spec.dropRoutes);
   if (spec.ruri !== null) setRequestUri(e, req, spec.ruri);
   const mf = req.maxForwards();
   setMaxForwards(e, req, mf >= 0 ? mf - 1 : DEFAULT_MAX_FORWARDS);
