@@ -3,7 +3,7 @@
 // no transaction statelessly (the ACK for a 2xx, §16.11; responses whose client transaction has
 // ended, §16.7 / §18.2.2). It knows SIP only: who to call is the route layer's business.
 import { createHash } from 'node:crypto';
-import type { BufferPool } from '../alloc/pool';
+import type { BufferPool, Chunk } from '../alloc/pool';
 import type { IdSource } from '../ids';
 import { buildCancel } from '../sip/build';
 import { EditList } from '../sip/edits';
@@ -137,13 +137,17 @@ export class ProxyCore {
 
   /** §16.7 step 3 + 9: our Via off, the response through the server transaction upstream. */
   forwardResponse(tx: ServerTransaction, res: SipMessage): void {
+    const { chunk, len } = this.#withoutTopVia(res);
+    tx.respond(res.status, chunk, len);
+  }
+
+  /** A response with our Via removed, in a pool chunk (§16.7 step 3). */
+  #withoutTopVia(res: SipMessage): { chunk: Chunk; len: number } {
     const e = EDITS;
     e.reset(res);
     removeTopVia(e, res);
-    const pool = this.#d.pool;
-    const chunk = pool.acquire(e.resultLength());
-    const len = e.apply(chunk.buf, 0);
-    tx.respond(res.status, chunk, len);
+    const chunk = this.#d.pool.acquire(e.resultLength());
+    return { chunk, len: e.apply(chunk.buf, 0) };
   }
 
   /** §9.1 / §16.10: CANCEL for a branch, in a client transaction of its own. */
@@ -197,12 +201,8 @@ export class ProxyCore {
     if (transport === undefined) { this.counters.strayDropped++; return false; }
     // §18.2.2 / RFC 3581: received and rport of the next Via say where its sender really is.
     const dest: Endpoint = { proto, address: next.received ?? next.host, port: next.rport > 0 ? next.rport : next.port || SIP_PORT, connId: 0 };
-    const e = EDITS;
-    e.reset(res);
-    removeTopVia(e, res);
+    const { chunk, len } = this.#withoutTopVia(res);
     const pool = this.#d.pool;
-    const chunk = pool.acquire(e.resultLength());
-    const len = e.apply(chunk.buf, 0);
     this.counters.statelessForwarded++;
     transport.send(chunk.buf, 0, len, dest, () => pool.release(chunk));
     return true;

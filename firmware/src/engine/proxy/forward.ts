@@ -74,6 +74,8 @@ function dropLeadingRoutes(e: EditList, req: SipMessage, n: number): void {
 export function buildForwarded(req: SipMessage, spec: ForwardSpec, me: LocalIdentity, pool: BufferPool): Forwarded | null {
   const e = EDITS;
   e.reset(req);
+  // Our Via first: inserts at one offset come out in the order made, and proxies look at the top.
+  addTopVia(e, req, `SIP/2.0/${spec.outProto.toUpperCase()} ${me.sentBy};branch=${spec.branch}`);
   addViaReceived(e, req, spec.src.address, spec.src.port);
   if (spec.dropRoutes > 0) dropLeadingRoutes(e, req, spec.dropRoutes);
   if (spec.ruri !== null) setRequestUri(e, req, spec.ruri);
@@ -92,7 +94,6 @@ export function buildForwarded(req: SipMessage, spec: ForwardSpec, me: LocalIden
   if (req.headers.find(H.ContentLength) < 0) insertHeader(e, req, `Content-Length: ${req.bodyEnd - req.bodyStart}`, 'afterVias');
   // Bytes after the body (a UDP datagram longer than its Content-Length) are not passed on.
   if (req.bodyEnd < req.end) e.delete(req.bodyEnd, req.end);
-  addTopVia(e, req, `SIP/2.0/${spec.outProto.toUpperCase()} ${me.sentBy};branch=${spec.branch}`);
   const len = e.resultLength();
   const chunk = pool.acquire(len);
   const n = e.apply(chunk.buf, 0);
