@@ -13,7 +13,7 @@ import { runSipp } from '../helpers/sipp';
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const bundle = join(root, 'dist/sipbox.js');
 const STEP_SEC = 5;
-const RATES = (process.env.RATES ?? '2000 4000 6000 8000 12000').split(' ').map(Number);
+const RATES = (process.env.RATES ?? '2000 4000 8000 12000 16000 20000').split(' ').map(Number);
 
 async function idleRss(): Promise<void> {
   const data = mkdtempSync(join(tmpdir(), 'sipbox-bench-'));
