@@ -92,7 +92,7 @@ async function main(argv: string[]): Promise<void> {
   wheel.start();
   const ids = cryptoIds();
   const table = new TransactionTable({ wheel, timers: timers.config, pool, ids });
-  const stack = new SipStack({ pool, table, hooks: engineHooks(engineLog), responseHeaders: `Server: ${USER_AGENT}\r\n` });
+  const stack = new SipStack({ pool, table, hooks: engineHooks(engineLog), responseHeaders: `Server: ${USER_AGENT}\r\n`, maxTransactions: ec.maxTransactions });
 
   const loaded = await loadModules(BUILTIN_MODULES, { log, clock: systemClock, wheel, ids, store, dataDir: flags.dataDir }, moduleSettings);
   if (!loaded.ok) return loaded.field ? refuse(loaded.field, loaded.error) : fail('modules-failed', { error: loaded.error });

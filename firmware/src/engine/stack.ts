@@ -36,6 +36,7 @@ export interface StackCounters {
   repliesSent: number;
   replyTooLarge: number;
   handlerErrors: number;
+  overloaded: number; // new requests refused with 503 because the transaction table was full
 }
 
 export interface StackDeps {
@@ -44,7 +45,12 @@ export interface StackDeps {
   hooks: EngineHooks;
   /** Headers added to every response the box makes itself (e.g. `Server: sipbox/1.0\r\n`). */
   responseHeaders: string;
+  /** Server transactions alive at once; past it new requests are refused with 503 (overload). */
+  maxTransactions: number;
 }
+
+/** RFC 3261 §21.5.4: how long an overloaded box asks clients to wait. */
+const OVERLOAD_RETRY_AFTER_SEC = 5;
 
 /** Biggest response we build; larger ones (huge Via lists) are a sign of abuse and are not sent. */
 const MAX_RESPONSE_BYTES = 65536;
@@ -53,7 +59,7 @@ const SCRATCH = Buffer.allocUnsafe(MAX_RESPONSE_BYTES);
 export class SipStack {
   readonly counters: StackCounters = {
     received: 0, requests: 0, responses: 0, retransmissionsAbsorbed: 0, badMessages: 0,
-    badRepliedTo: 0, dropped: 0, repliesSent: 0, replyTooLarge: 0, handlerErrors: 0,
+    badRepliedTo: 0, dropped: 0, repliesSent: 0, replyTooLarge: 0, handlerErrors: 0, overloaded: 0,
   };
   readonly #deps: StackDeps;
   #user: StackUser | null = null;
@@ -117,6 +123,12 @@ export class SipStack {
       return;
     }
     if (msg.method === 'ACK') { user.onAck(msg, src, transport); return; }
+    if (this.#deps.table.size >= this.#deps.maxTransactions) {
+      // §21.5.4: refuse statelessly rather than grow without bound under a flood.
+      this.counters.overloaded++;
+      this.replyStateless(msg, src, transport, 503, 'Service Unavailable', `Retry-After: ${OVERLOAD_RETRY_AFTER_SEC}\r\n`);
+      return;
+    }
     const ntx = this.#deps.table.createServer(msg, src, transport, user);
     if (msg.method === 'CANCEL') {
       // 9.2: answer the CANCEL itself at once; the TU then ends the INVITE (487) or its branches.
@@ -145,8 +157,8 @@ export class SipStack {
   }
 
   /** A response sent without a transaction (18.2.2), for requests that could not be parsed whole. */
-  replyStateless(req: SipMessage, src: Endpoint, transport: Transport, status: number, reason: string): void {
-    const built = this.#build(req, status, reason, { extraHeaders: this.#deps.responseHeaders }, src);
+  replyStateless(req: SipMessage, src: Endpoint, transport: Transport, status: number, reason: string, extraHeaders = ''): void {
+    const built = this.#build(req, status, reason, { extraHeaders: this.#deps.responseHeaders + extraHeaders }, src);
     if (built === null) return;
     const pool = this.#deps.pool;
     const { c, len } = built;
