@@ -4,12 +4,8 @@
 // Linear time: each byte is looked at once by the header-end search (which resumes where the last
 // push stopped) and header lines once more, at their first bytes, by the Content-Length scan.
 // No regex and no string is made of the header block.
+import { COLON, CR, HT, LF, SP } from '../sip/chars';
 
-const CR = 0x0d;
-const LF = 0x0a;
-const SP = 0x20;
-const HT = 0x09;
-const COLON = 0x3a;
 const DIGIT_0 = 0x30;
 const DIGIT_9 = 0x39;
 const UPPER_A = 0x41;
