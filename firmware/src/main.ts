@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { runCtlCommand } from './cli/ctl';
 import { runExtCommand } from './cli/ext';
 import { parseFlags, USAGE } from './config/flags';
 import { engineSettings } from './config/engine-settings';
@@ -36,8 +37,8 @@ import { openLowdbStore } from './store/lowdb';
 import { USER_AGENT, VERSION } from './version';
 
 
-/** `sipbox ext ...` [--data DIR]: manages extensions, through the running daemon when there is one. */
-async function extCommand(argv: string[]): Promise<never> {
+/** `sipbox ext ...` / `sipbox ctl ...` [--data DIR]: through the running daemon when there is one. */
+async function subcommand(name: 'ext' | 'ctl', argv: string[]): Promise<never> {
   let dataDir = './data';
   const rest: string[] = [];
   for (let i = 0; i < argv.length; i++) {
@@ -45,12 +46,13 @@ async function extCommand(argv: string[]): Promise<never> {
     else if (argv[i].startsWith('--data=')) dataDir = argv[i].slice('--data='.length);
     else rest.push(argv[i]);
   }
-  const code = await runExtCommand(rest, { dataDir, out: (s) => process.stdout.write(s + '\n'), err: (s) => process.stderr.write(s + '\n') });
+  const io = { dataDir, out: (s: string) => process.stdout.write(s + '\n'), err: (s: string) => process.stderr.write(s + '\n') };
+  const code = name === 'ext' ? await runExtCommand(rest, io) : await runCtlCommand(rest, io);
   process.exit(code);
 }
 
 async function main(argv: string[]): Promise<void> {
-  if (argv[0] === 'ext') return extCommand(argv.slice(1));
+  if (argv[0] === 'ext' || argv[0] === 'ctl') return subcommand(argv[0], argv.slice(1));
   const parsed = parseFlags(argv);
   if (!parsed.ok) {
     process.stderr.write(`sipbox: ${parsed.error}\n${USAGE}\n`);

@@ -38,6 +38,26 @@ describe('command line', () => {
     }
   });
 
+  it('calls the running daemon with `ctl METHOD`, and says so when none runs', async () => {
+    const d = await startDaemon();
+    try {
+      const ok = run('ctl', 'core.version', '--data', d.dataDir);
+      expect(ok.status).toBe(0);
+      expect(JSON.parse(ok.stdout)).toMatchObject({ version: expect.stringMatching(/^\d+\.\d+\.\d+$/) });
+      const lookup = run('ctl', 'ul.lookup', '{"aor":"1001"}', '--data', d.dataDir);
+      expect(JSON.parse(lookup.stdout)).toEqual({ aor: '1001', bindings: [] });
+      const bad = run('ctl', 'no.such.method', '--data', d.dataDir);
+      expect(bad.status).toBe(1);
+      expect(bad.stderr).toMatch(/no\.such\.method/);
+      expect(run('ctl', 'ul.lookup', '{not json', '--data', d.dataDir).status).toBe(2);
+    } finally {
+      await d.stop();
+    }
+    const none = run('ctl', 'core.version', '--data', d.dataDir);
+    expect(none.status).toBe(1);
+    expect(none.stderr).toMatch(/sipbox is not running/);
+  });
+
   it('refuses to start when the SIP port is taken, and says so', async () => {
     const a = await startDaemon();
     const r = run('--sip-port', String(a.sipPort), '--bind', '127.0.0.1', '--data', a.dataDir);

@@ -36,6 +36,9 @@ export const USAGE = `usage: sipbox [options]
   --routes FILE     your own routes: a JS module exporting routes or createRoutes(base) (docs/routing.md)
   --config FILE     module settings, JSON (default: embedded defaults; see docs/configuration.md)
   --help            this text
+commands:
+  sipbox ext add|list|del|passwd ...   manage extensions (sipbox ext --help)
+  sipbox ctl METHOD [PARAMS-JSON]      call the running daemon's JSON-RPC (ul.dump, core.memory ...)
   --version         print the version`;
 
 function port(flag: string, v: string): number | string {
