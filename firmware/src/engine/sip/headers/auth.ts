@@ -21,28 +21,20 @@ class ParsedAuth implements AuthValue {
     readonly scheme: string,
     readonly start: number,
     readonly end: number,
-    private readonly paramsStart: number,
+    /** Offsets found by parseAuth's one walk: [nameStart, nameEnd, valueStart, valueEnd] each. */
+    private readonly spans: readonly number[],
     readonly paramsValid: boolean,
   ) {}
 
   param(name: string): string | undefined {
     const lower = name.toLowerCase();
-    let p = this.paramsStart;
-    const e = this.end;
-    while (p < e) {
-      const ns = skipLws(this.buf, p, e);
-      const ne = skipToken(this.buf, ns, e);
-      const eq = skipLws(this.buf, ne, e);
-      if (ne === ns || eq >= e || this.buf[eq] !== EQUAL) return undefined;
-      const vs = skipLws(this.buf, eq + 1, e);
-      const ve = valueEnd(this.buf, vs, e);
-      if (ve < 0) return undefined;
-      if (equalsLower(this.buf, ns, ne, lower)) {
+    const sp = this.spans;
+    for (let i = 0; i < sp.length; i += 4) {
+      if (equalsLower(this.buf, sp[i], sp[i + 1], lower)) {
+        const vs = sp[i + 2];
+        const ve = sp[i + 3];
         return this.buf[vs] === DQUOTE ? unquote(this.buf, vs, ve) : this.buf.toString('utf8', vs, ve);
       }
-      p = skipLws(this.buf, ve, e);
-      if (p < e && this.buf[p] !== COMMA) return undefined;
-      p++;
     }
     return undefined;
   }
@@ -65,6 +57,9 @@ export function parseAuth(buf: Buffer, s: number, e: number): AuthValue | null {
   if (ps < e && ps === se) return null; // LWS must follow the scheme
   let valid = true;
   let p = ps;
+  // One walk records every param's offsets: param() then looks names up without rescanning
+  // (a Digest value has about ten, each asked for once or twice).
+  const spans: number[] = [];
   while (p < e) {
     const ns = skipLws(buf, p, e);
     const ne = skipToken(buf, ns, e);
@@ -73,11 +68,13 @@ export function parseAuth(buf: Buffer, s: number, e: number): AuthValue | null {
       valid = false;
       break;
     }
-    const ve = valueEnd(buf, skipLws(buf, eq + 1, e), e);
+    const vs = skipLws(buf, eq + 1, e);
+    const ve = valueEnd(buf, vs, e);
     if (ve < 0) {
       valid = false;
       break;
     }
+    spans.push(ns, ne, vs, ve);
     p = skipLws(buf, ve, e);
     if (p < e && buf[p] !== COMMA) {
       valid = false;
@@ -85,5 +82,5 @@ export function parseAuth(buf: Buffer, s: number, e: number): AuthValue | null {
     }
     p++;
   }
-  return new ParsedAuth(buf, buf.toString('latin1', s, se), s, e, ps, valid);
+  return new ParsedAuth(buf, buf.toString('latin1', s, se), s, e, spans, valid);
 }
