@@ -19,7 +19,9 @@ export const EXPIRY_SWEEP_MIN_GAP_MS = 1000;
  */
 export const EXPIRY_SWEEP_MAX_DELAY_MS = 60_000;
 
-export type ChangeListener = (aor: string) => void;
+/** 'refreshed': the same contacts re-registered (only expiry, CSeq, User-Agent moved); 'changed': anything else. */
+export type ChangeKind = 'changed' | 'refreshed';
+export type ChangeListener = (aor: string, kind: ChangeKind) => void;
 
 export interface LocationTableOptions {
   wheel: TimerWheel;
@@ -92,13 +94,14 @@ export class LocationTable {
       return;
     }
     const list = next.map((b) => BindingRecord.of(b)).sort(byLookupOrder);
+    const kind: ChangeKind = prev !== undefined && sameContacts(prev, list) ? 'refreshed' : 'changed';
     let earliest = this.#earliestExpiryMs;
     for (const b of list) if (b.expiresAtMs < earliest) earliest = b.expiresAtMs;
     this.#earliestExpiryMs = earliest;
     this.#byAor.set(aor, list);
     this.#count += list.length - (prev?.length ?? 0);
     this.#armSweep();
-    this.#notify(aor);
+    this.#notify(aor, kind);
   }
 
   /** Removes the AOR's bindings, or only those whose Contact URI is `contact`; returns how many. */
@@ -213,14 +216,23 @@ export class LocationTable {
     this.#wheel.arm(this.#sweepEntry, atMs - nowMs);
   }
 
-  #notify(aor: string): void {
+  #notify(aor: string, kind: ChangeKind = 'changed'): void {
     for (const listener of this.#listeners.slice()) {
       try {
-        listener(aor);
+        listener(aor, kind);
       } catch (err) {
         // A listener's bug must not undo or interrupt a committed change of the table.
         this.#log.error('change_listener_failed', { aor, error: String(err) });
       }
     }
   }
+}
+
+/** Whether two binding lists hold the same contacts, reached at the same source (a refresh). */
+function sameContacts(a: readonly Binding[], b: readonly Binding[]): boolean {
+  if (a.length !== b.length) return false;
+  for (const x of b) {
+    if (!a.some((y) => y.contact === x.contact && y.source.address === x.source.address && y.source.port === x.source.port && y.path.length === x.path.length)) return false;
+  }
+  return true;
 }

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Binding } from '../../../../firmware/src/modules/location/binding';
 import { createLocationModule, type LocationApi } from '../../../../firmware/src/modules/location/index';
 import { LocationTable } from '../../../../firmware/src/modules/location/location-table';
-import { BindingPersister, PERSIST_COALESCE_MS } from '../../../../firmware/src/modules/location/persistence';
+import { BindingPersister, PERSIST_COALESCE_MS, REFRESH_PERSIST_MS } from '../../../../firmware/src/modules/location/persistence';
 import type { ModuleInstance } from '../../../../firmware/src/modules/module';
 import type { StoredBinding } from '../../../../firmware/src/store/schema';
 import { PHONE, WALL_BASE_MS, makeHarness, type Harness } from './harness';
@@ -69,6 +69,32 @@ describe('BindingPersister (write-behind)', () => {
     h.advance(PERSIST_COALESCE_MS);
     expect(h.store.updates).toEqual(['soon']);
     expect(h.store.data.bindings.length).toBe(10_000);
+  });
+
+  it('writes a refresh (same contact, later expiry) within a minute, not a second: flash wears', () => {
+    const h = makeHarness();
+    const { table } = tableWithPersister(h);
+    table.commit('2001', [binding('2001', 'sip:a@192.0.2.1')]);
+    h.advance(PERSIST_COALESCE_MS);
+    expect(h.store.updates).toEqual(['soon']);
+    table.commit('2001', [binding('2001', 'sip:a@192.0.2.1', { expiresAtMs: WALL_BASE_MS + 900_000, cseq: 4 })]);
+    h.advance(10_000);
+    expect(h.store.updates).toEqual(['soon']);
+    h.advance(REFRESH_PERSIST_MS - 10_000);
+    expect(h.store.updates).toEqual(['soon', 'soon']);
+    expect(h.store.data.bindings[0].expiresAt).toBe(WALL_BASE_MS + 900_000);
+  });
+
+  it('writes a new contact soon even while a lazy refresh write is pending', () => {
+    const h = makeHarness();
+    const { table } = tableWithPersister(h);
+    table.commit('2001', [binding('2001', 'sip:a@192.0.2.1')]);
+    h.advance(PERSIST_COALESCE_MS);
+    table.commit('2001', [binding('2001', 'sip:a@192.0.2.1', { cseq: 4 })]); // refresh: lazy
+    table.commit('2002', [binding('2002', 'sip:b@192.0.2.2')]); // new: soon
+    h.advance(PERSIST_COALESCE_MS);
+    expect(h.store.updates).toEqual(['soon', 'soon']);
+    expect(h.store.data.bindings.map((b) => b.aor).sort()).toEqual(['2001', '2002']);
   });
 
   it('writes removals and expiries too', () => {
