@@ -148,11 +148,23 @@ async function main(argv: string[]): Promise<void> {
   log.info('ready', { version: VERSION, bind: flags.bind, sipPort, advertised: me.sentBy, transports: 'udp,tcp', pid: process.pid });
 }
 
+/** At most this many bad-message lines a second: a flood of junk must not become a flood of log. */
+const BAD_MESSAGE_LOG_PER_SEC = 20;
+
 function engineHooks(log: Logger): EngineHooks {
+  let windowSec = 0;
+  let inWindow = 0;
   return {
     onReceive: () => undefined,
     onBadMessage: (src, status, reason) => {
-      if (log.enabled('debug')) log.debug('bad-message', { from: `${src.address}:${src.port}`, proto: src.proto, status, reason });
+      if (!log.enabled('debug')) return;
+      const sec = Math.floor(Date.now() / 1000);
+      if (sec !== windowSec) {
+        if (inWindow > BAD_MESSAGE_LOG_PER_SEC) log.debug('bad-message-suppressed', { count: inWindow - BAD_MESSAGE_LOG_PER_SEC });
+        windowSec = sec;
+        inWindow = 0;
+      }
+      if (++inWindow <= BAD_MESSAGE_LOG_PER_SEC) log.debug('bad-message', { from: `${src.address}:${src.port}`, proto: src.proto, status, reason });
     },
     onError: (where, err) => log.error('bug', { where, error: err.message, stack: err.stack?.split('\n')[1]?.trim() }),
   };

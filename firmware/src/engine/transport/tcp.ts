@@ -55,6 +55,18 @@ const READ_BUFFER_BYTES = 64 * 1024;
 const MAX_PORT = 65535;
 /** RFC 5626 §4.4.1: a ping (double CRLF) is answered with one CRLF. */
 const PONG = Buffer.from('\r\n', 'latin1');
+/**
+ * Bytes Node may hold for one connection whose peer does not read (socket.writableLength). Past
+ * it the peer is cut off: otherwise a client that sends pings or requests and never reads the
+ * answers grows the daemon until it dies (a fuzz crasher, tcp-keepalive-flood-unread.bin).
+ */
+const MAX_WRITE_BACKLOG_BYTES = 1024 * 1024;
+/**
+ * RFC 5626 §4.4.1 clients ping every 95-120 s (phones, every 30 s at most); a connection sending
+ * more than this many pings a second is a flood, and is cut off before it can stall the event
+ * loop (a fuzz crasher: 16 MiB of CRLFs is four million pings).
+ */
+const MAX_PINGS_PER_SEC = 20;
 
 type Done = (err: Error | null) => void;
 
@@ -65,6 +77,9 @@ class Connection {
   readonly pendingDest: Endpoint[] = [];
   error: Error | null = null;
   closed = false;
+  /** Keep-alive pings seen in the current one-second window (see MAX_PINGS_PER_SEC). */
+  pingWindowSec = 0;
+  pingsInWindow = 0;
   /** The 'data' chunk being framed: Node allocated it for this read alone, so it need not be copied. */
   ownedChunk: Buffer | null = null;
   /** One write callback per connection, not one per send. */
@@ -184,7 +199,21 @@ export async function createTcpTransport(opts: TcpTransportOptions): Promise<Tcp
           return;
         }
         counters.pings++;
-        if (conn.usable) socket.write(PONG);
+        // A pong is only worth sending to a peer that reads; one that does not is cut off.
+        if (!conn.usable) return;
+        const sec = Math.floor(Date.now() / 1000);
+        if (sec !== conn.pingWindowSec) { conn.pingWindowSec = sec; conn.pingsInWindow = 0; }
+        if (++conn.pingsInWindow > MAX_PINGS_PER_SEC) {
+          conn.error = new Error(`tcp keep-alive flood (over ${MAX_PINGS_PER_SEC} pings a second)`);
+          socket.destroy();
+          return;
+        }
+        if (socket.writableLength > MAX_WRITE_BACKLOG_BYTES) {
+          conn.error = new Error('tcp peer does not read (write backlog over 1 MiB)');
+          socket.destroy();
+          return;
+        }
+        if (socket.writableLength === 0) socket.write(PONG);
       },
       onError: (reason) => {
         counters.framingErrors++;
@@ -250,6 +279,11 @@ export async function createTcpTransport(opts: TcpTransportOptions): Promise<Tcp
         }
         conn = connect(address, dest.port);
       }
+    }
+    if (conn.socket.writableLength + len > MAX_WRITE_BACKLOG_BYTES) {
+      conn.error = new Error('tcp peer does not read (write backlog over 1 MiB)');
+      conn.socket.destroy();
+      return refuse(dest, conn.error, done);
     }
     conn.pendingDone.push(done ?? null);
     conn.pendingDest.push(dest);
