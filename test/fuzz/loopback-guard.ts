@@ -80,11 +80,13 @@ function defuseIPv6InRun(buf: Buffer, start: number, end: number): number {
     const stop = Math.min(end, from + MAX_IPV6_CHARS);
     for (let to = stop; to > from + 1; to--) {
       const text = buf.toString('latin1', from, to);
-      if (net.isIPv6(text) && !isLoopbackText(text)) {
+      if (!net.isIPv6(text)) continue;
+      // Only the longest literal from here counts: "::" inside a loopback "::1" is not a host.
+      if (!isLoopbackText(text)) {
         for (let q = from; q < to; q++) if (buf[q] === COLON) buf[q] = DASH;
         defused++;
-        break;
       }
+      break;
     }
   }
   return defused;
