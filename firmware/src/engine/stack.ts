@@ -5,6 +5,7 @@
 import type { BufferPool, Chunk } from './alloc/pool';
 import type { EngineHooks } from './hooks';
 import { buildResponse, type ResponseOptions } from './sip/build';
+import { headerSectionClean } from './sip/wire-check';
 import { parseMessage, type SipMessage } from './sip/message';
 import { reasonPhrase } from './sip/status';
 import type { InviteServerTransaction } from './transaction/invite-server';
@@ -37,6 +38,7 @@ export interface StackCounters {
   replyTooLarge: number;
   handlerErrors: number;
   overloaded: number; // new requests refused with 503 because the transaction table was full
+  unsafeDropped: number; // answers not sent: copied header bytes held a NUL or a bare CR/LF
 }
 
 export interface StackDeps {
@@ -59,7 +61,7 @@ const SCRATCH = Buffer.allocUnsafe(MAX_RESPONSE_BYTES);
 export class SipStack {
   readonly counters: StackCounters = {
     received: 0, requests: 0, responses: 0, retransmissionsAbsorbed: 0, badMessages: 0,
-    badRepliedTo: 0, dropped: 0, repliesSent: 0, replyTooLarge: 0, handlerErrors: 0, overloaded: 0,
+    badRepliedTo: 0, dropped: 0, repliesSent: 0, replyTooLarge: 0, handlerErrors: 0, overloaded: 0, unsafeDropped: 0,
   };
   readonly #deps: StackDeps;
   #user: StackUser | null = null;
@@ -173,6 +175,10 @@ export class SipStack {
     const len = buildResponse(req, status, reason, SCRATCH, 0, opts);
     if (len < 0) {
       this.counters.replyTooLarge++;
+      return null;
+    }
+    if (!headerSectionClean(SCRATCH, 0, len)) {
+      this.counters.unsafeDropped++;
       return null;
     }
     const c = this.#deps.pool.acquire(len);

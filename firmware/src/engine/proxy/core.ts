@@ -8,6 +8,7 @@ import type { IdSource } from '../ids';
 import { buildCancel } from '../sip/build';
 import { EditList } from '../sip/edits';
 import { removeTopVia } from '../sip/message-edits';
+import { headerSectionClean } from '../sip/wire-check';
 import { parseMessage, type SipMessage } from '../sip/message';
 import type { SipStack } from '../stack';
 import type { TimerWheel } from '../timer/wheel';
@@ -37,6 +38,7 @@ export interface ProxyCounters {
   statelessForwarded: number;
   strayDropped: number;
   unroutable: number;
+  unsafeDropped: number; // responses not passed on: a NUL or bare CR/LF in a header
 }
 
 export type SendResult = { ok: true; tx: ClientTransaction } | { ok: false; status: number; reason: string };
@@ -54,7 +56,7 @@ const EDITS = new EditList();
 export class ProxyCore {
   readonly stack: SipStack;
   readonly wheel: TimerWheel;
-  readonly counters: ProxyCounters = { relayed: 0, branches: 0, statelessForwarded: 0, strayDropped: 0, unroutable: 0 };
+  readonly counters: ProxyCounters = { relayed: 0, branches: 0, statelessForwarded: 0, strayDropped: 0, unroutable: 0, unsafeDropped: 0 };
   readonly #d: ProxyDeps;
   /** Calls by their server transaction, for CANCEL (§16.10); removed when the transaction ends. */
   readonly #calls = new Map<ServerTransaction, ProxyCall>();
@@ -130,24 +132,29 @@ export class ProxyCore {
       extraHeaders, dropRoutes: plan.dropRoutes,
     };
     const f = buildForwarded(req, spec, this.#d.me, this.#d.pool);
-    if (f === null) return { ok: false, status: 500, reason: 'Cannot Build Request' };
+    // The copy failed the strict-sending check (a NUL or bare CR/LF in a header): refuse it.
+    if (f === null) return { ok: false, status: 400, reason: 'Malformed Header' };
     this.counters.branches++;
     return { ok: true, tx: this.#d.table.sendRequest(f.chunk, f.len, f.msg, dest, transport, user) };
   }
 
   /** §16.7 step 3 + 9: our Via off, the response through the server transaction upstream. */
   forwardResponse(tx: ServerTransaction, res: SipMessage): void {
-    const { chunk, len } = this.#withoutTopVia(res);
-    tx.respond(res.status, chunk, len);
+    const out = this.#withoutTopVia(res);
+    if (out !== null) tx.respond(res.status, out.chunk, out.len);
   }
 
-  /** A response with our Via removed, in a pool chunk (§16.7 step 3). */
-  #withoutTopVia(res: SipMessage): { chunk: Chunk; len: number } {
+  /** A response with our Via removed, in a pool chunk (§16.7 step 3); null when it is not clean to send. */
+  #withoutTopVia(res: SipMessage): { chunk: Chunk; len: number } | null {
     const e = EDITS;
     e.reset(res);
     removeTopVia(e, res);
     const chunk = this.#d.pool.acquire(e.resultLength());
-    return { chunk, len: e.apply(chunk.buf, 0) };
+    const len = e.apply(chunk.buf, 0);
+    if (headerSectionClean(chunk.buf, 0, len)) return { chunk, len };
+    this.#d.pool.release(chunk);
+    this.counters.unsafeDropped++;
+    return null;
   }
 
   /** §9.1 / §16.10: CANCEL for a branch, in a client transaction of its own. */
@@ -201,7 +208,9 @@ export class ProxyCore {
     if (transport === undefined) { this.counters.strayDropped++; return false; }
     // §18.2.2 / RFC 3581: received and rport of the next Via say where its sender really is.
     const dest: Endpoint = { proto, address: next.received ?? next.host, port: next.rport > 0 ? next.rport : next.port || SIP_PORT, connId: 0 };
-    const { chunk, len } = this.#withoutTopVia(res);
+    const out = this.#withoutTopVia(res);
+    if (out === null) return false;
+    const { chunk, len } = out;
     const pool = this.#d.pool;
     this.counters.statelessForwarded++;
     transport.send(chunk.buf, 0, len, dest, () => pool.release(chunk));

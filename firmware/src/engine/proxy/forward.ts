@@ -8,6 +8,7 @@ import { EditList } from '../sip/edits';
 import { H } from '../sip/header-names';
 import { parseUri, type SipUri } from '../sip/headers/uri';
 import { parseMessage, type SipMessage } from '../sip/message';
+import { headerSectionClean } from '../sip/wire-check';
 import { addTopVia, addViaReceived, insertHeader, setMaxForwards, setRequestUri } from '../sip/message-edits';
 import type { Endpoint, Proto } from '../transport/index';
 import type { LocalIdentity } from './myself';
@@ -97,8 +98,8 @@ export function buildForwarded(req: SipMessage, spec: ForwardSpec, me: LocalIden
   const len = e.resultLength();
   const chunk = pool.acquire(len);
   const n = e.apply(chunk.buf, 0);
-  const msg = parseMessage(chunk.buf, 0, n, { stream: true });
-  if (msg.ok === false) {
+  const msg = headerSectionClean(chunk.buf, 0, n) ? parseMessage(chunk.buf, 0, n, { stream: true }) : null;
+  if (msg === null || msg.ok === false) {
     pool.release(chunk);
     return null;
   }
