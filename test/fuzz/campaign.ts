@@ -3,7 +3,7 @@
 // liveness probe after every few inputs (an OPTIONS that must get 200 OK in time, RFC 3261 §11.2),
 // a checkpoint every `checkEvery` inputs (TCP probe on a fresh connection, log scan, process
 // alive), connection storms, and memory and descriptor growth measured around the whole run.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startDaemon, type Daemon } from '../helpers/daemon';
@@ -93,7 +93,8 @@ export async function startTarget(env?: Record<string, string>): Promise<FuzzTar
   addExtension(dataDir, PHONE_USER, PHONE_PASSWORD);
   addExtension(dataDir, CALLER_USER, CALLER_PASSWORD);
   const daemon = await startDaemon({ dataDir, env });
-  return { daemon, stop: () => daemon.stop() };
+  // startDaemon leaves a data folder it was given in place: this one is ours to remove.
+  return { daemon, stop: async () => { const code = await daemon.stop(); rmSync(dataDir, { recursive: true, force: true }); return code; } };
 }
 
 const DEFAULTS = { dialogCalls: 150, checkEvery: 200, syncEveryInputs: 16, syncEveryBytes: 96 * 1024, probeTimeoutMs: 2000, stormSizes: [60, 100] };

@@ -2,7 +2,7 @@
 // SIP messages over UDP and TCP, connection storms, and the nastiest single inputs, with the box
 // required to stay alive and answer OPTIONS (RFC 3261 §11.2) in time throughout. FUZZ_SEED and
 // FUZZ_COUNT replay or lengthen a run; `npm run fuzz` runs the same loop for longer.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -99,12 +99,16 @@ function planted(callId: string): FuzzInput {
 
 describe('the fuzz harness notices what it is there to catch', () => {
   let d: Daemon;
+  let dir = '';
   beforeAll(async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'sipbox-fuzz-trap-'));
+    dir = mkdtempSync(join(tmpdir(), 'sipbox-fuzz-trap-'));
     writeFileSync(join(dir, 'trap.cjs'), TRAP_ROUTES);
     d = await startDaemon({ args: ['--routes', join(dir, 'trap.cjs')] });
   });
-  afterAll(async () => { await d?.stop(); });
+  afterAll(async () => {
+    await d?.stop();
+    if (dir !== '') rmSync(dir, { recursive: true, force: true });
+  });
 
   it('fails a run whose input makes a route throw (error route route-error) and blames that input', async () => {
     const r = await runCampaign(d, { seed: SEED, count: 40, stormsAt: [], dialogCalls: 0, inputs: (i) => (i === 25 ? planted(`trap-throw-${i}`) : inputAt(SEED, i)) });

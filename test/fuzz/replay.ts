@@ -3,7 +3,6 @@
 // blocked the box. After it, the box must answer over UDP and a fresh TCP connection, alive, with
 // nothing alarming in its log and its memory not grown past a bound; and whatever it answered to
 // the input itself must be well-formed SIP (oracle.ts).
-import { createSocket } from 'node:dgram';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,7 +10,8 @@ import type { Daemon } from '../helpers/daemon';
 import { isAlarmingLine, isAlive, lastWords, vmRssKb } from './daemon-stats';
 import type { FuzzInput } from './inputs';
 import { malformation } from './oracle';
-import { deliverTcp, Lingering, LOOPBACK, tcpProbe, UdpProber, UdpSender } from './wire';
+import { NextHops } from './next-hop';
+import { deliverTcp, Lingering, tcpProbe, UdpProber, UdpSender } from './wire';
 
 export const CRASHERS_DIR = fileURLToPath(new URL('./crashers/', import.meta.url));
 
@@ -19,6 +19,8 @@ export const CRASHERS_DIR = fileURLToPath(new URL('./crashers/', import.meta.url
 export const MAX_DATAGRAM_BYTES = 65_507;
 /** A saved crasher is also written again and again on one connection that never reads, up to this. */
 export const FLOOD_BYTES = 16 * 1024 * 1024;
+/** How long a replay naming a next hop waits for the relayed copy before judging it. */
+const HOP_SETTLE_MS = 100;
 /** Generous: the box keeps finished transactions for 64*T1 (32 s), and V8 grows its heap lazily. */
 export const MAX_RSS_GROWTH_KB = 64 * 1024;
 
@@ -34,12 +36,9 @@ export interface ReplayResult {
   rssGrowthKb: number;
 }
 
-/** In a saved input, stands for the port of a next hop listening on 127.0.0.1 (see crashers/README.md). */
-export const HOP_PLACEHOLDER = '{{HOP}}';
-
 /**
  * Sends `input` by its own plan (UDP datagram or TCP delivery) while probing over UDP. Whatever
- * the box answers to it, or relays to the next hop (HOP_PLACEHOLDER), is checked by the oracle.
+ * the box answers to it, or relays to a next hop it names (next-hop.ts), is checked by the oracle.
  */
 export async function replayInput(d: Daemon, input: FuzzInput, probeTimeoutMs = 2000): Promise<ReplayResult> {
   const logFrom = d.lines.length;
@@ -58,11 +57,10 @@ export async function replayInput(d: Daemon, input: FuzzInput, probeTimeoutMs = 
   };
   const sender = await UdpSender.open(d.sipPort);
   sender.onAnswer = check;
-  const hop = createSocket('udp4');
-  await new Promise<void>((r) => hop.bind(0, LOOPBACK, r));
-  hop.on('message', check);
-  const text = input.bytes.toString('latin1');
-  if (text.includes(HOP_PLACEHOLDER)) input = { ...input, bytes: Buffer.from(text.replaceAll(HOP_PLACEHOLDER, String(hop.address().port)), 'latin1') };
+  const hops = await NextHops.open(check);
+  const named = hops.substitute(input.bytes);
+  const namesHop = named !== input.bytes;
+  input = { ...input, bytes: named };
   try {
     const deliver = async (): Promise<void> => {
       if (input.proto === 'udp') await sender.send(input.bytes.subarray(0, MAX_DATAGRAM_BYTES));
@@ -89,7 +87,11 @@ export async function replayInput(d: Daemon, input: FuzzInput, probeTimeoutMs = 
     const fail = (detail: string): ReplayResult => ({ ok: false, detail, worstProbeMs: worst, totalMs, rssGrowthKb });
     if (alarming.length > 0) return fail(`alarming log lines:\n${alarming.join('\n')}`);
     if (probeFailure !== '') return fail(probeFailure);
+    // A relay over TCP takes a connect first: let it land before reading what the hop got.
+    if (namesHop) await new Promise((r) => setTimeout(r, HOP_SETTLE_MS));
     if (malformed.length > 0) return fail(`malformed answer to the input: ${malformed[0]}`);
+    const leftovers = hops.leftovers();
+    if (leftovers.length > 0) return fail(`unfinished message left on the TCP connection to the next hop: ${JSON.stringify(leftovers[0])}`);
     if (!tcp.ok) return fail(`TCP OPTIONS after it got ${tcp.status}`);
     if (rssGrowthKb >= MAX_RSS_GROWTH_KB) return fail(`VmRSS grew by ${(rssGrowthKb / 1024).toFixed(0)} MiB`);
     return { ok: true, detail: '', worstProbeMs: worst, totalMs, rssGrowthKb };
@@ -97,7 +99,7 @@ export async function replayInput(d: Daemon, input: FuzzInput, probeTimeoutMs = 
     lingering.dropAll();
     prober.close();
     sender.close();
-    hop.close();
+    hops.close();
   }
 }
 

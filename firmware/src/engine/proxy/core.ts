@@ -149,6 +149,7 @@ export class ProxyCore {
     const e = EDITS;
     e.reset(res);
     removeTopVia(e, res);
+    if (res.bodyStart === res.headersEnd) e.insert(res.headersEnd, '\r\n'); // the empty line it lacked
     const chunk = this.#d.pool.acquire(e.resultLength());
     const len = e.apply(chunk.buf, 0);
     if (headerSectionClean(chunk.buf, 0, len)) return { chunk, len };

@@ -93,6 +93,9 @@ export function buildForwarded(req: SipMessage, spec: ForwardSpec, me: LocalIden
   }
   // §18.3: a stream needs Content-Length; a UDP request may have come without one.
   if (req.headers.find(H.ContentLength) < 0) insertHeader(e, req, `Content-Length: ${req.bodyEnd - req.bodyStart}`, 'afterVias');
+  // A UDP request that ended without its empty line (tolerated on receipt) gets one: on a stream
+  // the next message would otherwise be read as more of its headers.
+  if (req.bodyStart === req.headersEnd) e.insert(req.headersEnd, '\r\n');
   // Bytes after the body (a UDP datagram longer than its Content-Length) are not passed on.
   if (req.bodyEnd < req.end) e.delete(req.bodyEnd, req.end);
   const len = e.resultLength();

@@ -7,7 +7,10 @@ import { CR, LF } from './chars';
 
 const NUL = 0;
 
-/** Whether buf[start, end) has a clean header section (up to the first empty line, or the end). */
+/**
+ * Whether buf[start, end) has a clean header section that ends with its empty line: without it,
+ * whatever follows on a stream would be read as more headers of this message.
+ */
 export function headerSectionClean(buf: Buffer, start: number, end: number): boolean {
   for (let i = start; i < end; i++) {
     const b = buf[i];
@@ -21,5 +24,5 @@ export function headerSectionClean(buf: Buffer, start: number, end: number): boo
       return false; // an LF not preceded by CR (a CRLF's LF is skipped above)
     }
   }
-  return true;
+  return false; // no empty line: the header section never ended
 }

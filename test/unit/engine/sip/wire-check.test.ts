@@ -18,6 +18,10 @@ describe('strict when sending: the header section is clean (RFC 3261 7.3)', () =
     expect(clean('SIP/2.0 400 Bad\r\nTo: <sip:a\0@b>\r\n\r\n')).toBe(false);
   });
 
+  it('refuses a header section that never ends (no empty line)', () => {
+    expect(clean('INVITE sip:a@b SIP/2.0\r\nVia: x\r\nContent-Length: 0\r\n')).toBe(false);
+  });
+
   it('refuses a CR at the very end without its LF', () => {
     expect(clean('SIP/2.0 200 OK\r\nVia: x\r')).toBe(false);
   });
