@@ -2,6 +2,7 @@
 // A missing sipp fails the test loudly: test/run.sh installs it, nothing is skipped.
 import { spawn, execFileSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
+import { createServer } from 'node:net';
 import { mkdtempSync, readFileSync, existsSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -104,12 +105,24 @@ export async function startSipp(o: SippOptions): Promise<SippRun> {
   return { done, kill: () => p.kill('SIGKILL') };
 }
 
-/** A UDP port free on 127.0.0.1 now (SIPp's own -p 0 still takes 5060 for its main socket). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createSocket('udp4');
-    s.bind(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
-  });
+/**
+ * A port free on 127.0.0.1 now for both UDP and TCP (SIPp's own -p 0 still takes 5060 for its
+ * main socket, and a TCP run binds the same number): a UDP-only check raced with TCP users.
+ */
+export async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const port = await new Promise<number>((resolve) => {
+      const s = createSocket('udp4');
+      s.bind(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
+    });
+    const tcpFree = await new Promise<boolean>((resolve) => {
+      const srv = createServer();
+      srv.once('error', () => resolve(false));
+      srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+    });
+    if (tcpFree) return port;
+  }
+  throw new Error('no port free for both UDP and TCP on 127.0.0.1 after 20 tries');
 }
 
 /** The message rows of the last scenario screen SIPp wrote (-trace_screen). */
