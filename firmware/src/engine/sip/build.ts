@@ -105,15 +105,7 @@ function writeViaWithReceived(w: OutWriter, req: SipMessage, address: string, po
  * was sent, its Route headers, its From, Call-ID and CSeq number; To of the response.
  */
 export function buildAckForNon2xx(invite: SipMessage, res: SipMessage, out: Buffer, off: number): number {
-  const w = W.reset(out, off);
-  writeRequestLine(w, 'ACK', invite);
-  writeTopViaAndRoutes(w, invite);
-  copyFirst(w, invite, H.From, 'From: ');
-  copyFirst(w, res, H.To, 'To: ');
-  copyFirst(w, invite, H.CallId, 'Call-ID: ');
-  writeCSeq(w, invite.cseq().seq, 'ACK');
-  writeBody(w, undefined, undefined);
-  return w.overflow ? -1 : w.pos - off;
+  return buildHopByHop('ACK', invite, res, out, off);
 }
 
 /**
@@ -121,13 +113,18 @@ export function buildAckForNon2xx(invite: SipMessage, res: SipMessage, out: Buff
  * a single Via equal to the INVITE's top Via, and the INVITE's Route headers.
  */
 export function buildCancel(invite: SipMessage, out: Buffer, off: number): number {
+  return buildHopByHop('CANCEL', invite, invite, out, off);
+}
+
+/** The two hop-by-hop requests built from an INVITE: they differ only in method and whose To. */
+function buildHopByHop(method: 'ACK' | 'CANCEL', invite: SipMessage, toFrom: SipMessage, out: Buffer, off: number): number {
   const w = W.reset(out, off);
-  writeRequestLine(w, 'CANCEL', invite);
+  writeRequestLine(w, method, invite);
   writeTopViaAndRoutes(w, invite);
   copyFirst(w, invite, H.From, 'From: ');
-  copyFirst(w, invite, H.To, 'To: ');
+  copyFirst(w, toFrom, H.To, 'To: ');
   copyFirst(w, invite, H.CallId, 'Call-ID: ');
-  writeCSeq(w, invite.cseq().seq, 'CANCEL');
+  writeCSeq(w, invite.cseq().seq, method);
   writeBody(w, undefined, undefined);
   return w.overflow ? -1 : w.pos - off;
 }
